@@ -1,0 +1,62 @@
+# Verbs a newcomer would type. `make run` and `make test` do every set-up step they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CHATBOT := $(VENV)/bin/chatbot
+STAMP := $(VENV)/.installed
+EMBEDDER ?= $(or $(CHATBOT_EMBED_MODEL),embeddinggemma-300m)
+LLM ?= $(or $(CHATBOT_MODEL),qwen2.5-coder-1.5b-instruct-q4_k_m)
+TEST_LLM := qwen2.5-coder-0.5b-instruct-q4_k_m
+
+.PHONY: run install models ingest browser test lint bench eval screenshots clean help
+
+help:
+	@echo "make run     install what is missing, provision the model, index seeds/, open the chat"
+	@echo "make test    install what is missing and run the test suite"
+	@echo "make install | models | ingest | lint | bench | eval | screenshots | clean"
+
+run: models
+	$(CHATBOT) ingest seeds
+	$(CHATBOT) serve --open
+
+# torch (CPU build) first, or pip pulls a multi-GB CUDA build; llama-cpp-python from a wheel
+# built once per CPU flag set (scripts/llama_wheel.sh).
+$(STAMP): pyproject.toml scripts/llama_wheel.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	bash scripts/llama_wheel.sh $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+models: install
+	$(CHATBOT) models pull $(if $(findstring /,$(LLM)),,$(LLM)) $(if $(findstring /,$(EMBEDDER)),,$(EMBEDDER))
+
+ingest: models
+	$(CHATBOT) ingest seeds
+
+# The browser tests need Debian's chromium and chromedriver.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: install browser
+	$(CHATBOT) models pull $(TEST_LLM) embeddinggemma-300m all-minilm-l6-v2
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check chatbot tests
+
+bench: models
+	$(CHATBOT) bench
+
+eval: models
+	$(CHATBOT) eval
+
+screenshots: install browser
+	$(CHATBOT) models pull $(TEST_LLM) embeddinggemma-300m
+	CHATBOT_SCREENSHOTS=reports $(PY) -m pytest -q -m browser tests/test_page.py
+
+clean:
+	rm -rf data reports .pytest_cache .ruff_cache chatbot.egg-info

@@ -1,0 +1,136 @@
+"""Builds the working objects from the settings, each at most once, only when first needed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from chatbot.config import Settings, project_root
+from chatbot.errors import ChatbotError
+from chatbot.indexing import Report, index_files
+from chatbot.prompts import Prompts
+from chatbot.rag import Engine, Options
+
+
+class App:
+    """The embedder, store, retriever, model and engine for one set of settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._embedder = None
+        self._store = None
+        self._retriever = None
+        self._model = None
+        self._engine = None
+        self._lock = threading.RLock()  # guards building and swapping, not generation
+
+    # -- parts -------------------------------------------------------------------------------
+    @property
+    def embedder_name(self) -> str:
+        return self.settings.embed_path().name
+
+    def embedder(self):
+        with self._lock:
+            if self._embedder is None:
+                from chatbot.embed import SentenceEmbedder
+
+                self._embedder = SentenceEmbedder(self.settings.embed_path())
+            return self._embedder
+
+    def store(self, *, rebuild: bool = False):
+        from chatbot.store import ChromaStore
+
+        with self._lock:
+            dim = self._embedder.dim if self._embedder is not None else None
+            where = None if self.settings.chroma_url else self.settings.data_dir / "chroma"
+            if rebuild:
+                self._store = ChromaStore.rebuild(
+                    where, embedder=self.embedder_name, dim=dim, url=self.settings.chroma_url
+                )
+                self._retriever = self._engine = None
+            elif self._store is None:
+                self._store = ChromaStore(
+                    where, embedder=self.embedder_name, dim=dim, url=self.settings.chroma_url
+                )
+            return self._store
+
+    def retriever(self):
+        from chatbot.retrieve import Retriever
+
+        with self._lock:
+            if self._retriever is None:
+                passages, vectors = self.store().load()
+                self._retriever = Retriever(
+                    passages,
+                    vectors,
+                    self.embedder(),
+                    lexical_weight=self.settings.lexical_weight,
+                    dense_weight=self.settings.dense_weight,
+                )
+            return self._retriever
+
+    def model(self):
+        with self._lock:
+            if self._model is None:
+                self._model = self._load_model(self.settings.model_path())
+            return self._model
+
+    def _load_model(self, path: Path):
+        from chatbot.llm import LlamaModel
+
+        threads, threads_batch = self.settings.threads()
+        return LlamaModel(
+            path,
+            n_ctx=self.settings.n_ctx,
+            n_threads=threads,
+            n_threads_batch=threads_batch,
+            n_batch=self.settings.n_batch,
+            n_gpu_layers=self.settings.n_gpu_layers,
+            seed=self.settings.seed,
+        )
+
+    def options(self) -> Options:
+        s = self.settings
+        return Options(top_k=s.top_k, max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed)
+
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                prompts = Prompts(project_root() / "prompts")
+                self._engine = Engine(self.retriever(), self.model(), prompts, self.options())
+            return self._engine
+
+    # -- actions -----------------------------------------------------------------------------
+    def ingest(self, paths: list[Path], *, rebuild: bool = False, progress: bool = False,
+               names: dict[Path, str] | None = None) -> Report:
+        with self._lock:
+            store = self.store(rebuild=rebuild)
+            report = index_files(
+                store, self.embedder, paths, size=self.settings.chunk_size,
+                overlap=self.settings.chunk_overlap, progress=progress, names=names,
+            )
+            if report.changed or rebuild:
+                self._retriever = self._engine = None
+            return report
+
+    def remove_document(self, name: str) -> None:
+        with self._lock:
+            self.store().delete_doc(name)
+            self._retriever = self._engine = None
+
+    def switch_model(self, path: Path) -> None:
+        """Load another GGUF; the old one stays in service if the new one fails."""
+        with self._lock:
+            new = self._load_model(path)
+            old, self._model, self._engine = self._model, new, None
+            self.settings = self.settings.model_copy(update={"model": str(path)})
+        if old is not None:
+            with old.lock:
+                old.close()
+
+    def close(self) -> None:
+        if self._model is not None:
+            self._model.close()
+
+
+__all__ = ["App", "ChatbotError"]

@@ -1,0 +1,328 @@
+"""The `chatbot` command. Errors become one-line messages and a non-zero exit, never tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from chatbot.errors import ChatbotError, ConfigError, InputError
+
+# Flags that override settings: flag -> (settings field, type).
+OVERRIDES: dict[str, tuple[str, type]] = {
+    "--model": ("model", str),
+    "--embed-model": ("embed_model", str),
+    "--data-dir": ("data_dir", Path),
+    "--models-dir": ("models_dir", Path),
+    "--n-ctx": ("n_ctx", int),
+    "--threads": ("n_threads", int),
+    "--threads-batch": ("n_threads_batch", int),
+    "--gpu-layers": ("n_gpu_layers", int),
+    "--temperature": ("temperature", float),
+    "--max-tokens": ("max_tokens", int),
+    "--top-k": ("top_k", int),
+    "--chunk-size": ("chunk_size", int),
+    "--chunk-overlap": ("chunk_overlap", int),
+    "--chroma-url": ("chroma_url", str),
+}
+
+
+def _offline() -> None:
+    """No hub, no telemetry: set before any library that could phone home is imported."""
+    for key, value in {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "TOKENIZERS_PARALLELISM": "false",
+    }.items():
+        os.environ.setdefault(key, value)
+
+
+def settings_from(args: argparse.Namespace):
+    from pydantic import ValidationError
+
+    from chatbot.config import Settings
+
+    updates = {}
+    for flag, (field, _) in OVERRIDES.items():
+        value = getattr(args, flag[2:].replace("-", "_"), None)
+        if value is not None:
+            updates[field] = value
+    try:
+        return Settings(**updates)
+    except ValidationError as e:
+        msgs = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
+        raise ConfigError(f"invalid setting: {msgs}") from e
+
+
+def _app(args):
+    from chatbot.app import App
+
+    return App(settings_from(args))
+
+
+def _questions(args) -> Iterator[tuple[str, list]]:
+    """(question, history) from the positional question or a --questions JSONL file."""
+    from chatbot.domain import Turn
+
+    if args.questions:
+        path = Path(args.questions)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read {path}: {e}") from e
+        for no, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                history = [Turn(t["role"], t["content"]) for t in item.get("history", [])]
+                yield item["question"], history
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(
+                    f"{path}:{no}: each line must be a JSON object with a 'question' field ({e})."
+                ) from e
+    elif args.question is not None:
+        yield args.question, []
+    else:
+        raise InputError("give a question, or --questions FILE.")
+
+
+# -- commands ------------------------------------------------------------------------------
+
+def cmd_config(args) -> int:
+    print(json.dumps(settings_from(args).public(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_models_pull(args) -> int:
+    from chatbot.provision import DEFAULT_LLM, pull
+
+    s = settings_from(args)
+    for name in args.names or [DEFAULT_LLM]:
+        pull(name, s.models_dir)
+    return 0
+
+
+def cmd_models_list(args) -> int:
+    from chatbot.errors import ModelError
+    from chatbot.gguf import read_info
+
+    s = settings_from(args)
+    try:
+        active = s.model_path().resolve()
+    except ConfigError:
+        active = None
+    files = sorted(s.models_dir.glob("*.gguf"))
+    if not files:
+        print(f"No .gguf file in {s.models_dir}. Run `chatbot models pull`.")
+        return 0
+    print(f"  {'file':<44} {'name':<34} {'arch':<8} {'quant':<7} {'ctx':>7} {'size':>9}")
+    for f in files:
+        mark = "*" if f.resolve() == active else " "
+        try:
+            i = read_info(f)
+            print(f"{mark} {f.name:<44} {i.name[:34]:<34} {i.architecture:<8} {i.quantization:<7} "
+                  f"{i.context_length:>7} {i.size / 2**20:>6.0f} MB{'' if i.is_chat else '  (not a chat model)'}")
+        except ModelError as e:
+            print(f"{mark} {f.name:<44} unusable: {e}")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from chatbot.config import project_root
+
+    app = _app(args)
+    paths = [Path(p) for p in args.paths] or [project_root() / "seeds"]
+    report = app.ingest(paths, rebuild=args.rebuild, progress=sys.stderr.isatty())
+    for name, msg in report.failed:
+        print(f"skipped {msg}", file=sys.stderr)
+    print(f"{report.summary()}; the index holds {app.store().count()} passages.")
+    return 1 if report.failed and not (report.changed or report.unchanged) else 0
+
+
+def cmd_search(args) -> int:
+    app = _app(args)
+    retriever = app.retriever()
+    from chatbot.rag import clean_question
+
+    for question, _ in _questions(args):
+        hits = retriever.search(clean_question(question), args.k)
+        if args.json:
+            print(json.dumps({"question": question, "results": [
+                {"rank": r, "doc": h.passage.doc, "text": h.passage.text, "score": round(h.score, 5)}
+                for r, h in enumerate(hits, 1)]}, ensure_ascii=False), flush=True)
+        else:
+            print(f"« {question} »")
+            for r, h in enumerate(hits, 1):
+                print(f"{r}. {h.passage.doc} #{h.passage.position} ({h.score:.4f})\n   {h.passage.text}\n")
+    return 0
+
+
+def _print_sources(answer) -> None:
+    if answer.sources:
+        print("\nSources :")
+        for s in answer.sources:
+            print(f"  [{s.n}] {s.doc} (passage {s.position + 1}) : {s.text[:160]}…")
+    t = answer.timings
+    print(f"\n({t.retrieval_ms:.0f} ms recherche, premier mot à {t.ttft_ms / 1000:.1f} s, "
+          f"{t.prompt_tokens} jetons de prompt)", file=sys.stderr)
+
+
+def cmd_ask(args) -> int:
+    from chatbot.domain import Answer
+
+    app = _app(args)
+    engine = app.engine()
+    if getattr(app.model(), "warning", ""):
+        print(app.model().warning, file=sys.stderr)
+    for question, history in _questions(args):
+        if args.json:
+            print(json.dumps(engine.ask(question, history).to_json(), ensure_ascii=False), flush=True)
+            continue
+        streamed = []
+        for event in engine.stream(question, history):
+            if isinstance(event, Answer):
+                if event.refused and "".join(streamed).strip() != event.answer:
+                    print(f"\n→ {event.answer}")
+                print()
+                _print_sources(event)
+            else:
+                streamed.append(event)
+                print(event, end="", flush=True)
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from chatbot.domain import Answer, Turn
+
+    engine = _app(args).engine()
+    history: list[Turn] = []
+    print("Posez une question sur vos documents (Ctrl-D pour quitter, /nouveau pour recommencer).")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            continue
+        if question in ("/nouveau", "/new"):
+            history = []
+            continue
+        try:
+            for event in engine.stream(question, history):
+                if isinstance(event, Answer):
+                    print()
+                    _print_sources(event)
+                    history += [Turn("user", question), Turn("assistant", event.answer)]
+                else:
+                    print(event, end="", flush=True)
+        except InputError as e:
+            print(f"erreur : {e}")
+
+
+def cmd_serve(args) -> int:
+    from chatbot.ui import serve
+
+    s = settings_from(args)
+    host = args.host or s.host
+    auth = args.auth or s.auth
+    return serve(s, host=host, port=args.port or s.port, auth=auth, open_browser=args.open)
+
+
+def cmd_eval(args) -> int:
+    from chatbot.evaluate import run_eval
+
+    return run_eval(settings_from(args), args)
+
+
+def cmd_bench(args) -> int:
+    from chatbot.bench import run_bench
+
+    return run_bench(settings_from(args), args)
+
+
+# -- parser --------------------------------------------------------------------------------
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    for flag, (_, kind) in OVERRIDES.items():
+        common.add_argument(flag, type=kind, default=None, help=argparse.SUPPRESS)
+
+    p = argparse.ArgumentParser(
+        prog="chatbot",
+        description="A local French chatbot grounded in your documents. Settings: CHATBOT_* "
+        "environment variables or flags (--model, --embed-model, --data-dir, --n-ctx, --threads, "
+        "--gpu-layers, --temperature, --max-tokens, --top-k, --chunk-size, --chunk-overlap).",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, fn: Callable, help: str, **kw) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, parents=[common], help=help, description=help, **kw)
+        sp.set_defaults(fn=fn)
+        return sp
+
+    add("config", cmd_config, "print the effective settings")
+
+    models = sub.add_parser("models", help="provision and list models")
+    msub = models.add_subparsers(dest="models_command", required=True)
+    pull = msub.add_parser("pull", parents=[common], help="provision known models into models/")
+    pull.add_argument("names", nargs="*", help="model names (default: the default chat model)")
+    pull.set_defaults(fn=cmd_models_pull)
+    lst = msub.add_parser("list", parents=[common], help="list the GGUF files in models/")
+    lst.set_defaults(fn=cmd_models_list)
+
+    ing = add("ingest", cmd_ingest, "index documents (default: seeds/)")
+    ing.add_argument("paths", nargs="*", help="files or folders (.txt, .md, .pdf, .html)")
+    ing.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
+
+    for name, fn, text in (("search", cmd_search, "show the passages retrieved for a question"),
+                           ("ask", cmd_ask, "answer a question from the documents")):
+        sp = add(name, fn, text)
+        sp.add_argument("question", nargs="?")
+        sp.add_argument("--questions", help="a JSONL file of questions (one JSON result per line)")
+        sp.add_argument("--json", action="store_true", help="print JSON")
+        if name == "search":
+            sp.add_argument("-k", type=int, default=5, help="number of passages")
+
+    add("chat", cmd_chat, "a conversation in the terminal")
+
+    srv = add("serve", cmd_serve, "serve the chat page")
+    srv.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=None)
+    srv.add_argument("--auth", default=None, help="user:password (required off loopback)")
+    srv.add_argument("--open", action="store_true", help="open the page in a browser")
+
+    ev = add("eval", cmd_eval, "measure retrieval and answers on a question set")
+    ev.add_argument("--questions", default=None, help="JSONL question set (default: tests/eval/questions.jsonl)")
+    ev.add_argument("--corpus", nargs="*", default=None, help="documents to evaluate on (default: the index)")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--retrieval-only", action="store_true", help="skip the answers")
+    ev.add_argument("--limit", type=int, default=0, help="only the first N questions")
+
+    b = add("bench", cmd_bench, "measure latency and throughput")
+    b.add_argument("--json", action="store_true")
+    b.add_argument("--corpus-size", type=int, default=0, help="also index N synthetic passages")
+    b.add_argument("--questions", type=int, default=8, help="how many seed questions to time")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    _offline()
+    args = _parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except ChatbotError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

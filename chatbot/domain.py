@@ -1,0 +1,92 @@
+"""Small frozen types that every layer speaks; library result shapes are converted at the adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One chunk of a document, as stored in the index."""
+
+    id: str
+    doc: str  # document name (file name relative to the ingested folder)
+    text: str
+    position: int  # index of the passage within its document
+    start: int  # character offsets of the passage in the document's text
+    end: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its fused score and the ranks that produced it."""
+
+    passage: Passage
+    score: float
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+    dense_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """A passage given to the model, numbered as the answer cites it."""
+
+    n: int
+    doc: str
+    text: str
+    score: float
+    position: int
+    start: int
+    end: int
+
+
+@dataclass
+class Timings:
+    retrieval_ms: float = 0.0
+    prompt_tokens: int = 0
+    evaluated_tokens: int = 0  # prompt tokens actually evaluated, after prefix-cache reuse
+    ttft_ms: float = 0.0
+    gen_tokens: int = 0
+    gen_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    model: str
+    sources: list[Source] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+    passages: list[Source] = field(default_factory=list)  # every passage the model was given
+    standalone: str = ""  # the question used for retrieval (rewritten follow-ups)
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "model": self.model,
+            "sources": [
+                {"n": s.n, "doc": s.doc, "text": s.text, "score": round(s.score, 4)}
+                for s in self.sources
+            ],
+            "timings": {
+                "retrieval_ms": round(self.timings.retrieval_ms, 1),
+                "prompt_tokens": self.timings.prompt_tokens,
+                "evaluated_tokens": self.timings.evaluated_tokens,
+                "ttft_ms": round(self.timings.ttft_ms, 1),
+                "gen_tokens": self.timings.gen_tokens,
+                "gen_ms": round(self.timings.gen_ms, 1),
+                "total_ms": round(self.timings.total_ms, 1),
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # "user" or "assistant"
+    content: str

@@ -1,0 +1,91 @@
+"""Keep the index in step with a set of files: idempotent, and safe to kill at any point.
+
+Each passage stores its document's fingerprint (text + chunking parameters) and passage count.
+A document is skipped when every one of its passages is stored with the current fingerprint;
+otherwise its passages are deleted and written again. A run killed half-way leaves a document
+with missing or mixed passages, which the next run sees and rewrites, so every document ends up
+stored exactly once. A file that cannot be read is reported and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from chatbot.domain import Passage
+from chatbot.errors import IngestError
+from chatbot.ingest import chunk, find_files, fingerprint, read_document
+
+
+class Store(Protocol):
+    def documents(self) -> dict[str, dict]: ...
+    def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str) -> None: ...
+    def delete_doc(self, doc: str) -> None: ...
+
+
+class DocEmbedder(Protocol):
+    def embed_documents(self, passages: Sequence[Passage], *, progress: bool = False) -> np.ndarray: ...
+
+
+@dataclass
+class Report:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (name, message)
+    passages: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated",
+                 f"{len(self.unchanged)} unchanged"]
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        return f"{', '.join(parts)}; {self.passages} passages written"
+
+
+def index_files(
+    store: Store,
+    embedder: Callable[[], DocEmbedder],
+    paths: Sequence[Path],
+    *,
+    size: int,
+    overlap: int,
+    progress: bool = False,
+    names: dict[Path, str] | None = None,
+) -> Report:
+    """Bring the documents under `paths` into the store. `embedder` is loaded only if needed."""
+    report = Report()
+    existing = store.documents()
+    files = find_files(paths)
+    if names:
+        files = [(f, names.get(f, n)) for f, n in files]
+    loaded: DocEmbedder | None = None
+    for path, name in files:
+        try:
+            doc = read_document(path, name)
+        except IngestError as e:
+            report.failed.append((name, str(e)))
+            continue
+        fp = fingerprint(doc, size=size, overlap=overlap)
+        held = existing.get(name)
+        if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:
+            report.unchanged.append(name)
+            continue
+        passages = chunk(doc, size=size, overlap=overlap)
+        if loaded is None:
+            loaded = embedder()
+        vectors = loaded.embed_documents(passages, progress=progress)
+        if held:
+            store.delete_doc(name)
+        store.add(passages, vectors, fingerprint=fp)
+        (report.updated if held else report.added).append(name)
+        report.passages += len(passages)
+    return report

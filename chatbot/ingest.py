@@ -1,0 +1,186 @@
+"""Read documents (.txt, .md, .pdf, .html) and split them into passages on sentence boundaries.
+
+Paragraphs repeated word for word inside a document (seed 003 does this) are kept once, so
+identical passages never crowd the prompt. Passage IDs are content hashes: re-ingesting an
+unchanged file produces the same IDs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot.domain import Passage
+from chatbot.errors import IngestError
+from chatbot.text import normalize, sentence_spans
+
+SUFFIXES = (".txt", ".md", ".pdf", ".html", ".htm")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    text: str
+    title: str
+
+
+def find_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """(file, name) for each supported file under the given files and folders, sorted."""
+    found: list[tuple[Path, str]] = []
+    for root in paths:
+        if not root.exists():
+            raise IngestError(f"{root}: no such file or folder.")
+        if root.is_file():
+            found.append((root, root.name))
+            continue
+        for f in sorted(root.rglob("*")):
+            if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."):
+                found.append((f, f.relative_to(root).as_posix()))
+    return found
+
+
+def read_document(path: Path, name: str | None = None) -> Document:
+    """Extract the text of one file; a clear IngestError for anything unreadable."""
+    name = name or path.name
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise IngestError(
+            f"{name}: unsupported file type '{suffix or 'none'}'. Supported: {', '.join(SUFFIXES)}."
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise IngestError(f"{name}: cannot be read ({e.strerror}).") from e
+    if len(raw) > MAX_FILE_BYTES:
+        raise IngestError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; split it first.")
+    if suffix == ".pdf":
+        text = _pdf_text(raw, name)
+    else:
+        if b"\x00" in raw[:8192]:
+            raise IngestError(f"{name}: looks like a binary file, not {suffix} text.")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise IngestError(
+                f"{name}: not valid UTF-8 text (byte {e.start}). Save it as UTF-8 and try again."
+            ) from e
+        if suffix in (".html", ".htm"):
+            text = _html_text(text)
+    text = _clean(text)
+    if not text.strip():
+        raise IngestError(f"{name}: holds no text to index.")
+    title = _title(text, path)
+    return Document(name=name, text=text, title=title)
+
+
+def _pdf_text(raw: bytes, name: str) -> str:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise IngestError(f"{name}: not a readable PDF ({e}).") from e
+    return "\n".join(pages)
+
+
+def _html_text(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer"]):
+        tag.decompose()
+    blocks = soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "td", "pre", "blockquote"])
+    if blocks:
+        return "\n".join(b.get_text(" ", strip=True) for b in blocks)
+    return soup.get_text("\n", strip=True)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def _title(text: str, path: Path) -> str:
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    first = first.lstrip("# ").strip()
+    if 0 < len(first) <= 120 and not first.endswith("."):
+        return first
+    return path.stem.replace("_", " ")
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, paragraph) for each non-empty line block, each distinct paragraph once."""
+    seen: set[str] = set()
+    offset = 0
+    for line in text.split("\n"):
+        key = normalize(line)
+        if key and key not in seen:
+            seen.add(key)
+            yield offset, line
+        offset += len(line) + 1
+
+
+def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
+    """Pack whole sentences into passages of about `size` characters.
+
+    `overlap` sentences of a passage are repeated at the start of the next one within a
+    paragraph run, so a fact that straddles a boundary is whole in one of them.
+    """
+    sentences: list[tuple[int, int]] = []  # absolute spans
+    for off, para in paragraphs(doc.text):
+        for s, e in sentence_spans(para):
+            sentences.extend(_split_long(off + s, off + e, doc.text, size))
+    passages: list[Passage] = []
+    i = 0
+    while i < len(sentences):
+        j = i
+        length = 0
+        while j < len(sentences) and (j == i or length + _len(sentences[j]) <= size):
+            length += _len(sentences[j]) + 1
+            j += 1
+        start, end = sentences[i][0], sentences[j - 1][1]
+        text = " ".join(doc.text[s:e] for s, e in sentences[i:j])
+        passages.append(_passage(doc, len(passages), text, start, end))
+        if j >= len(sentences):
+            break
+        i = max(j - overlap, i + 1)
+    return passages
+
+
+def _len(span: tuple[int, int]) -> int:
+    return span[1] - span[0]
+
+
+def _split_long(start: int, end: int, text: str, size: int) -> list[tuple[int, int]]:
+    """A sentence longer than a passage is cut at word boundaries."""
+    out: list[tuple[int, int]] = []
+    while end - start > size:
+        cut = text.rfind(" ", start, start + size)
+        cut = cut if cut > start else start + size
+        out.append((start, cut))
+        start = cut + 1
+    out.append((start, end))
+    return out
+
+
+def _passage(doc: Document, position: int, text: str, start: int, end: int) -> Passage:
+    digest = hashlib.sha256(f"{doc.name}\0{position}\0{text}".encode()).hexdigest()[:20]
+    return Passage(
+        id=digest, doc=doc.name, text=text, position=position, start=start, end=end, title=doc.title
+    )
+
+
+def fingerprint(doc: Document, *, size: int, overlap: int) -> str:
+    """What decides a document's passages: its text and the chunking parameters."""
+    return hashlib.sha256(f"{size}:{overlap}\0{doc.text}".encode()).hexdigest()

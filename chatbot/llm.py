@@ -1,0 +1,201 @@
+"""The llama-cpp-python adapter: the only module that imports llama_cpp.
+
+The chat template is read from the GGUF file and rendered here, so we know the exact prompt
+tokens: how many there are (context check), and how many llama.cpp must really evaluate after
+reusing the prefix it already holds (the fixed instructions are evaluated once per loaded model).
+One Llama context cannot serve two requests at once: callers hold `lock` while generating.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot.domain import Turn
+from chatbot.errors import ModelError
+from chatbot.gguf import GGUFInfo, read_info
+
+
+@dataclass
+class GenStats:
+    prompt_tokens: int = 0
+    evaluated_tokens: int = 0
+    ttft_ms: float = 0.0
+    gen_tokens: int = 0
+    gen_ms: float = 0.0
+
+
+def gpu_build() -> bool:
+    import llama_cpp
+
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+class LlamaModel:
+    """A GGUF chat model in process."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        n_ctx: int = 4096,
+        n_threads: int = 2,
+        n_threads_batch: int = 2,
+        n_batch: int = 512,
+        n_gpu_layers: int = -2,
+        seed: int = 0,
+    ) -> None:
+        self.info: GGUFInfo = read_info(path)
+        if not self.info.is_chat:
+            raise ModelError(
+                f"{path.name} has no chat template in its metadata: it is not a chat model. "
+                "Use an instruct/chat GGUF."
+            )
+        import llama_cpp
+
+        self.warning = ""
+        gpu = gpu_build()
+        if n_gpu_layers == -2:
+            n_gpu_layers = -1 if gpu else 0
+        elif n_gpu_layers != 0 and not gpu:
+            self.warning = (
+                "GPU layers were asked for, but this llama-cpp-python build is CPU-only: running "
+                "on the CPU. Rebuild it with CMAKE_ARGS=\"-DGGML_CUDA=on\" to use the GPU."
+            )
+            n_gpu_layers = 0
+        self.on_gpu = gpu and n_gpu_layers != 0
+        if self.info.context_length:
+            n_ctx = min(n_ctx, self.info.context_length)
+        self.path = path
+        self.n_ctx = n_ctx
+        try:
+            self._llm = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads_batch,
+                n_batch=n_batch,
+                n_ubatch=n_batch,
+                n_gpu_layers=n_gpu_layers,
+                seed=seed,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as e:
+            raise ModelError(f"llama.cpp could not load {path.name}: {e}. Is the file complete?") from e
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        self._formatter = Jinja2ChatFormatter(
+            template=self.info.chat_template,
+            eos_token=self._token_text(self._llm.token_eos()),
+            bos_token=self._token_text(self._llm.token_bos()),
+        )
+        self.lock = threading.Lock()
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        return self._llm.detokenize([token], special=True).decode("utf-8", errors="ignore")
+
+    def close(self) -> None:
+        llm = getattr(self, "_llm", None)
+        if llm is not None:
+            llm.close()
+            self._llm = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def render(self, messages: Sequence[Turn]) -> tuple[str, list[str]]:
+        """The prompt text per the model's own chat template, and its stop strings.
+
+        Some templates (Mistral's) refuse a system role; the system text then opens the
+        first user turn instead.
+        """
+        msgs = [{"role": m.role, "content": m.content} for m in messages]
+        try:
+            res = self._formatter(messages=msgs)
+        except Exception:  # a template's raise_exception() surfaces as a plain Exception
+            if not msgs or msgs[0]["role"] != "system":
+                raise
+            system, rest = msgs[0]["content"], msgs[1:]
+            if rest and rest[0]["role"] == "user":
+                rest[0] = {"role": "user", "content": f"{system}\n\n{rest[0]['content']}"}
+            res = self._formatter(messages=rest)
+        stop = res.stop if isinstance(res.stop, list) else [res.stop] if res.stop else []
+        return res.prompt, stop
+
+    def tokenize(self, text: str) -> list[int]:
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+    def count(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def cached_prefix(self, tokens: Sequence[int]) -> int:
+        held = self._llm._input_ids[: self._llm.n_tokens]
+        n = 0
+        for a, b in zip(held, tokens, strict=False):
+            if a != b:
+                break
+            n += 1
+        return min(n, len(tokens) - 1)  # llama.cpp re-evaluates at least the last token
+
+    def stream(
+        self,
+        messages: Sequence[Turn],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        seed: int = 0,
+        stats: GenStats | None = None,
+    ) -> Iterator[str]:
+        """Yield the answer's text as it is generated. Hold `lock` while iterating."""
+        stats = stats if stats is not None else GenStats()
+        prompt, stop = self.render(messages)
+        tokens = self.tokenize(prompt)
+        if len(tokens) + 16 > self.n_ctx:
+            raise ModelError(
+                f"the prompt needs {len(tokens)} tokens but the model's context holds {self.n_ctx}. "
+                "Ask a shorter question, use fewer passages, or raise CHATBOT_N_CTX."
+            )
+        max_tokens = min(max_tokens, self.n_ctx - len(tokens))
+        stats.prompt_tokens = len(tokens)
+        stats.evaluated_tokens = len(tokens) - self.cached_prefix(tokens)
+        t0 = time.perf_counter()
+        first = None
+        pieces = self._llm.create_completion(
+            tokens,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            top_k=1 if temperature == 0 else 40,
+            seed=seed,
+            stop=stop,
+            stream=True,
+        )
+        try:
+            for piece in pieces:
+                text = piece["choices"][0]["text"]
+                if first is None:
+                    first = time.perf_counter()
+                    stats.ttft_ms = (first - t0) * 1000
+                if text:
+                    yield text
+        finally:
+            pieces.close()
+            end = time.perf_counter()
+            stats.gen_tokens = max(self._llm.n_tokens - len(tokens), 0)
+            stats.gen_ms = (end - (first or end)) * 1000
+
+    def complete(self, messages: Sequence[Turn], *, max_tokens: int, temperature: float = 0.0) -> str:
+        """The whole answer at once (used for short internal prompts)."""
+        return "".join(self.stream(messages, max_tokens=max_tokens, temperature=temperature))
+
+    def eval_time(self, tokens: Sequence[int]) -> float:
+        """Raw llama.cpp time (ms) to evaluate these tokens from an empty context."""
+        self._llm.reset()  # eval() then drops the cached positions from n_tokens on
+        t0 = time.perf_counter()
+        self._llm.eval(list(tokens))
+        return (time.perf_counter() - t0) * 1000

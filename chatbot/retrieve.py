@@ -1,0 +1,114 @@
+"""Hybrid retrieval: French BM25 and exact dense search, fused by weighted reciprocal rank.
+
+Measured on the seeds (DEVELOPERS.md, issue 9): BM25 with French stemming is strong on
+factual look-ups, EmbeddingGemma on paraphrases and English questions; plain RRF lets a weak
+ranking drag a strong one down, so each ranking carries its own weight (BM25 double by default).
+Identical passages (same normalised text) are returned once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from chatbot.domain import Hit, Passage
+from chatbot.lexical import BM25
+from chatbot.text import normalize
+
+RRF_K = 60
+DEPTH = 50  # candidates taken from each ranking before fusion
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def embed_documents(self, passages: Sequence[Passage], *, progress: bool = False) -> np.ndarray: ...
+
+
+class Retriever:
+    """Searches a fixed set of passages; rebuild it (cheap) after the index changes."""
+
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        vectors: np.ndarray,
+        embedder: Embedder | None,
+        *,
+        lexical_weight: float = 2.0,
+        dense_weight: float = 1.0,
+    ) -> None:
+        self.passages = list(passages)
+        self.vectors = vectors
+        self.embedder = embedder
+        self.lexical_weight = lexical_weight
+        self.dense_weight = dense_weight if embedder is not None else 0.0
+        self.bm25 = BM25([p.text for p in self.passages])
+        self.last_ms = 0.0
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        t0 = time.perf_counter()
+        hits = self._search(query, k)
+        self.last_ms = (time.perf_counter() - t0) * 1000
+        return hits
+
+    def _search(self, query: str, k: int) -> list[Hit]:
+        if not self.passages:
+            return []
+        fused: dict[int, float] = {}
+        lex_rank: dict[int, int] = {}
+        dense_rank: dict[int, int] = {}
+        dense = np.zeros(len(self.passages), dtype=np.float32)
+        if self.lexical_weight > 0:
+            scores = self.bm25.scores(query)
+            for r, i in enumerate(_top(scores, DEPTH), 1):
+                if scores[i] <= 0:
+                    break
+                lex_rank[i] = r
+                fused[i] = fused.get(i, 0.0) + self.lexical_weight / (RRF_K + r)
+        if self.dense_weight > 0 and self.embedder is not None:
+            dense = self.vectors @ self.embedder.embed_query(query)
+            for r, i in enumerate(_top(dense, DEPTH), 1):
+                dense_rank[i] = r
+                fused[i] = fused.get(i, 0.0) + self.dense_weight / (RRF_K + r)
+        order = sorted(fused, key=lambda i: (-fused[i], i))
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for i in order:
+            key = normalize(self.passages[i].text)
+            if key in seen:
+                continue
+            seen.add(key)
+            hits.append(
+                Hit(
+                    passage=self.passages[i],
+                    score=fused[i],
+                    lexical_rank=lex_rank.get(i),
+                    dense_rank=dense_rank.get(i),
+                    dense_score=float(dense[i]),
+                )
+            )
+            if len(hits) == k:
+                break
+        return hits
+
+    def coverage(self, query: str, hits: Sequence[Hit]) -> float:
+        """Best share of the query's informative terms found in one retrieved passage."""
+        return max((self.bm25.coverage(query, h.passage.text) for h in hits), default=0.0)
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the n best scores, best first, ties broken by index (repeatable)."""
+    if len(scores) > n:
+        part = np.argpartition(-scores, n - 1)[:n]
+    else:
+        part = np.arange(len(scores))
+    return part[np.lexsort((part, -scores[part]))]

@@ -1,0 +1,83 @@
+"""French text handling shared by the chunker, the lexical index and the answer checks.
+
+Analysis for search: lower-case, split elisions (l', d', qu'...), drop stop words, Snowball
+French stemming, then fold accents (after stemming: the stemmer's rules expect them).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Common French function words, plus a few English ones so that English questions still match.
+STOP_WORDS = frozenset(
+    """
+    a à au aux avec ce ces cet cette c ça d dans de des du elle elles en est et été être eu
+    il ils j je l la le les leur leurs lui m ma mais me même mes moi mon n ne ni nos notre nous
+    on ont ou où par pas pour qu que quel quelle quelles quels qui s sa sans se ses si son sont
+    sur t ta te tes toi ton tu un une vos votre vous y ai as avons avez aussi bien car comme
+    donc dont entre fait faire font lors leur plus peu peut peuvent sont tout tous toute toutes
+    très cela celle celui ceux ceci quoi comment pourquoi quand combien selon chez vers etc
+    the of and to in is are was were what which who how why when does do did it its for on by
+    with from that this as at be an or
+    """.split()
+)
+
+ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
+WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+
+_stemmer = snowballstemmer.stemmer("french")
+
+
+def fold(s: str) -> str:
+    """Remove accents: é -> e, ç -> c."""
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return fold(_stemmer.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words with elisions split off (l'open -> open)."""
+    text = ELISION.sub(" ", text.lower().replace("’", "'"))
+    out: list[str] = []
+    for w in WORD.findall(text):
+        out.extend(p for p in w.split("-") if p)
+    return out
+
+
+def analyze(text: str) -> list[str]:
+    """Search terms: words without stop words, stemmed and accent-folded."""
+    return [_stem(w) for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
+
+
+def normalize(text: str) -> str:
+    """A key for finding identical passages: folded, lower-case, single spaces."""
+    return " ".join(fold(text.lower().replace("’", "'")).split())
+
+
+# A sentence ends at . ! ? … (possibly followed by a closing quote) and whitespace, unless the
+# dot closes a common abbreviation or a single capital (an initial).
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"”)]?\s+")
+_ABBREV = re.compile(r"(?:\b(?:M|Mme|Dr|St|etc|cf|ex|p|n°|vol|av|env)\.|\b[A-Z]\.)$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of one paragraph (no newlines inside)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if _ABBREV.search(text[start:m.start()]):
+            continue
+        end = m.start() + len(m.group(0).rstrip())
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
