@@ -134,11 +134,15 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
 def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
     """Pack whole sentences into passages of about `size` characters.
 
-    `overlap` sentences of a passage are repeated at the start of the next one within a
-    paragraph run, so a fact that straddles a boundary is whole in one of them.
+    `overlap` sentences of a passage are repeated at the start of the next one, so a fact that
+    straddles a boundary is whole in one of them. A heading (a short line with no final
+    punctuation) always opens a passage: it belongs with the text that follows it.
     """
     sentences: list[tuple[int, int]] = []  # absolute spans
+    headings: set[int] = set()  # indices into sentences
     for off, para in paragraphs(doc.text):
+        if len(para) < 100 and para[-1] not in ".!?…:;,»\")":
+            headings.add(len(sentences))
         for s, e in sentence_spans(para):
             sentences.extend(_split_long(off + s, off + e, doc.text, size))
     passages: list[Passage] = []
@@ -146,7 +150,9 @@ def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
     while i < len(sentences):
         j = i
         length = 0
-        while j < len(sentences) and (j == i or length + _len(sentences[j]) <= size):
+        while j < len(sentences) and (
+            j == i or (length + _len(sentences[j]) <= size and not _opens(j, headings))
+        ):
             length += _len(sentences[j]) + 1
             j += 1
         start, end = sentences[i][0], sentences[j - 1][1]
@@ -154,8 +160,13 @@ def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
         passages.append(_passage(doc, len(passages), text, start, end))
         if j >= len(sentences):
             break
-        i = max(j - overlap, i + 1)
+        i = j if _opens(j, headings) else max(j - overlap, i + 1)
     return passages
+
+
+def _opens(j: int, headings: set[int]) -> bool:
+    """A heading opens a passage, unless it follows another heading (a table of contents)."""
+    return j in headings and j - 1 not in headings
 
 
 def _len(span: tuple[int, int]) -> int:

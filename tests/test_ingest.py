@@ -1,0 +1,102 @@
+from pathlib import Path
+
+import pytest
+
+from chatbot.errors import IngestError
+from chatbot.ingest import chunk, read_document
+from chatbot.text import normalize
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_seed_003_repeated_paragraphs_are_indexed_once():
+    doc = read_document(next(SEEDS.glob("003_*.txt")))
+    passages = chunk(doc, size=500, overlap=1)
+    repeated = "Une lettre ouverte de Mozilla a été publiée la veille de ce sommet."
+    assert doc.text.count(repeated) == 2  # the file does repeat it ...
+    assert sum(p.text.count(repeated) for p in passages) <= 2  # ... once, plus one overlap at most
+    keys = [normalize(p.text) for p in passages]
+    assert len(keys) == len(set(keys))
+
+
+def test_passages_respect_sentences_size_and_offsets():
+    doc = read_document(next(SEEDS.glob("001_*.txt")))
+    passages = chunk(doc, size=500, overlap=1)
+    assert len(passages) > 10
+    for p in passages:
+        assert len(p.text) <= 500 + 400  # one long sentence may overflow, never unbounded
+        after = doc.text[p.end:p.end + 1]
+        assert after in ("", "\n") or p.text[-1] in ".!?…»\")", p.text  # ends with a sentence
+        assert " ".join(doc.text[p.start:p.end].split()) == p.text
+        assert not p.text.endswith("Open-Source")  # a heading opens the next passage
+    assert [p.position for p in passages] == list(range(len(passages)))
+
+
+def test_same_text_gives_same_ids():
+    doc = read_document(next(SEEDS.glob("000_*.txt")))
+    assert [p.id for p in chunk(doc, size=500, overlap=1)] == [p.id for p in chunk(doc, size=500, overlap=1)]
+
+
+def test_html_and_markdown_are_read(tmp_path):
+    html = tmp_path / "page.html"
+    html.write_text("<html><head><script>alert(1)</script></head><body><h1>Titre</h1>"
+                    "<p>Le modèle Falcon vient d'Abou Dabi.</p></body></html>", encoding="utf-8")
+    doc = read_document(html)
+    assert "Falcon vient d'Abou Dabi" in doc.text and "alert" not in doc.text
+    md = tmp_path / "note.md"
+    md.write_text("# Ma note\n\nLe chiffre clé est 42.\n", encoding="utf-8")
+    assert read_document(md).title == "Ma note"
+
+
+def test_pdf_is_read(tmp_path):
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(_tiny_pdf("Le projet Hirondelle compte 17 membres."))
+    assert "Hirondelle compte 17 membres" in read_document(pdf).text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "no text"),
+        ("blank.md", b"   \n\n  ", "no text"),
+        ("latin1.txt", "café crème".encode("latin-1"), "UTF-8"),
+        ("binary.txt", b"\x00\x01\x02binary", "binary"),
+        ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "PDF"),
+        ("image.png", b"\x89PNG\r\n", "unsupported"),
+    ],
+)
+def test_bad_files_get_a_clear_message(tmp_path, name, content, message):
+    f = tmp_path / name
+    f.write_bytes(content)
+    with pytest.raises(IngestError, match=message) as e:
+        read_document(f)
+    assert name in str(e.value)
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(IngestError, match="cannot be read"):
+        read_document(tmp_path / "nope.txt")
+
+
+def _tiny_pdf(text: str) -> bytes:
+    """A one-page PDF with one line of text (Helvetica), built by hand."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

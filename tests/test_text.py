@@ -1,0 +1,17 @@
+from chatbot.text import analyze, sentence_spans, words
+
+
+def test_elisions_are_split_and_stop_words_dropped():
+    assert words("L’open source d'Alibaba qu'il") == ["open", "source", "alibaba", "il"]
+    assert "l" not in analyze("l'intelligence artificielle")
+
+
+def test_stemming_and_accent_folding_match_inflections():
+    assert analyze("développement")[0] == analyze("développer")[0]
+    assert analyze("modèles") == analyze("modele")
+
+
+def test_sentences_split_on_punctuation_not_on_decimals_or_initials():
+    text = "Granite 3.0 est sorti. M. Dupont l'a dit ! Et ensuite ?"
+    spans = [text[a:b] for a, b in sentence_spans(text)]
+    assert spans == ["Granite 3.0 est sorti.", "M. Dupont l'a dit !", "Et ensuite ?"]
