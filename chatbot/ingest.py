@@ -19,6 +19,7 @@ from chatbot.text import normalize, sentence_spans
 
 SUFFIXES = (".txt", ".md", ".pdf", ".html", ".htm")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+CHUNKER = 2  # bump when chunking changes, so existing indexes are rebuilt document by document
 
 
 @dataclass(frozen=True)
@@ -194,4 +195,4 @@ def _passage(doc: Document, position: int, text: str, start: int, end: int) -> P
 
 def fingerprint(doc: Document, *, size: int, overlap: int) -> str:
     """What decides a document's passages: its text and the chunking parameters."""
-    return hashlib.sha256(f"{size}:{overlap}\0{doc.text}".encode()).hexdigest()
+    return hashlib.sha256(f"{CHUNKER}:{size}:{overlap}\0{doc.text}".encode()).hexdigest()

@@ -151,11 +151,15 @@ class LlamaModel:
         temperature: float = 0.0,
         seed: int = 0,
         stats: GenStats | None = None,
+        prefix: str = "",
     ) -> Iterator[str]:
-        """Yield the answer's text as it is generated. Hold `lock` while iterating."""
+        """Yield the answer's text as it is generated. Hold `lock` while iterating.
+
+        `prefix` opens the answer (it is yielded first): the model continues from it.
+        """
         stats = stats if stats is not None else GenStats()
         prompt, stop = self.render(messages)
-        tokens = self.tokenize(prompt)
+        tokens = self.tokenize(prompt + prefix)
         if len(tokens) + 16 > self.n_ctx:
             raise ModelError(
                 f"the prompt needs {len(tokens)} tokens but the model's context holds {self.n_ctx}. "
@@ -175,6 +179,8 @@ class LlamaModel:
             stop=stop,
             stream=True,
         )
+        if prefix:
+            yield prefix
         try:
             for piece in pieces:
                 text = piece["choices"][0]["text"]

@@ -42,7 +42,7 @@ class Model(Protocol):
     lock: object
 
     def stream(self, messages: Sequence[Turn], *, max_tokens: int, temperature: float = 0.0,
-               seed: int = 0, stats: object = None) -> Iterator[str]: ...
+               seed: int = 0, stats: object = None, prefix: str = "") -> Iterator[str]: ...
 
     def count(self, text: str) -> int: ...
 
@@ -91,6 +91,18 @@ def standalone(question: str, history: Sequence[Turn]) -> str:
     if len(analyze(question)) <= 3 or any(x in _FOLLOW_UP for x in w):
         return f"{previous[-1]} {question}"
     return question
+
+
+_ENGLISH = frozenset("the what who whom which how is are was were did does do of and to why when where "
+                     "there this that with from".split())
+_FRENCH = frozenset("le la les un une des du de est sont qui que quoi quel quelle quels quelles "
+                    "comment pourquoi quand où et à dans pour avec sur".split())
+FRENCH_OPENING = "D'après les documents,"  # the model adds the space
+
+
+def looks_english(text: str) -> bool:
+    w = words(text)
+    return sum(x in _ENGLISH for x in w) > sum(x in _FRENCH for x in w)
 
 
 def is_refusal(text: str) -> bool:
@@ -162,7 +174,7 @@ class Engine:
         with self.model.lock:
             for delta in self.model.stream(
                 messages, max_tokens=o.max_tokens, temperature=o.temperature, seed=o.seed,
-                stats=stats,
+                stats=stats, prefix=FRENCH_OPENING if looks_english(question) else "",
             ):
                 out = cite.feed(delta)
                 if out:

@@ -1,0 +1,118 @@
+"""The `chatbot` command as a user runs it: exit codes, JSON shapes, messages without tracebacks."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EMBEDDER, MINILM, SEEDS, SMALL_LLM
+
+
+def chatbot(*args, data_dir=None, env=None, timeout=600):
+    import os
+
+    e = dict(os.environ, CHATBOT_MODEL=str(SMALL_LLM), CHATBOT_EMBED_MODEL=str(EMBEDDER))
+    if data_dir:
+        e["CHATBOT_DATA_DIR"] = str(data_dir)
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "chatbot", *args], capture_output=True,
+                          text=True, env=e, timeout=timeout)
+
+
+def assert_clean_error(done, *words):
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr + done.stdout
+    for w in words:
+        assert w in done.stderr, done.stderr
+
+
+def test_config_prints_the_effective_settings():
+    done = chatbot("config", "--top-k", "4", env={"CHATBOT_TEMPERATURE": "0.3", "CHATBOT_AUTH": "a:b"})
+    cfg = json.loads(done.stdout)
+    assert cfg["top_k"] == 4 and cfg["temperature"] == 0.3 and cfg["auth"] == "***"
+
+
+def test_invalid_setting_is_a_clear_error():
+    assert_clean_error(chatbot("config", env={"CHATBOT_TOP_K": "zero"}), "top_k")
+
+
+@pytest.mark.model
+def test_search_and_ask_json(seeded_data_dir, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [
+        {"question": "Qui est le directeur technologique d'Alibaba Cloud ?", "expected": "ignored"},
+        {"question": "Quelle est la capitale de l'Australie ?"},
+    ]) + "\n", encoding="utf-8")
+    found = chatbot("search", "--json", "-k", "2", "--questions", str(questions), data_dir=seeded_data_dir)
+    lines = [json.loads(x) for x in found.stdout.splitlines()]
+    assert len(lines) == 2 and len(lines[0]["results"]) == 2
+    assert set(lines[0]["results"][0]) == {"rank", "doc", "text", "score"}
+    assert "Jingren Zhou" in lines[0]["results"][0]["text"]
+
+    done = chatbot("ask", "--json", "--questions", str(questions), data_dir=seeded_data_dir)
+    assert done.returncode == 0, done.stderr
+    first, second = [json.loads(x) for x in done.stdout.splitlines()]
+    assert set(first) == {"question", "answer", "refused", "model", "sources", "timings"}
+    assert set(first["timings"]) >= {"retrieval_ms", "prompt_tokens", "ttft_ms", "gen_tokens",
+                                     "gen_ms", "total_ms"}
+    assert "Jingren Zhou" in first["answer"] and not first["refused"]
+    assert first["model"] == str(SMALL_LLM)
+    assert {"n", "doc", "text", "score"} == set(first["sources"][0])
+    assert second["refused"] and second["answer"] == "Je ne trouve pas cette information dans les documents."
+
+
+@pytest.mark.model
+def test_ask_streams_text_and_lists_sources(seeded_data_dir):
+    done = chatbot("ask", "Sous quelle licence IBM publie-t-il ses modèles Granite ?", data_dir=seeded_data_dir)
+    assert done.returncode == 0, done.stderr
+    assert "Apache" in done.stdout and "Sources :" in done.stdout and "002_" in done.stdout
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("model", "words"), [
+    ("/nonexistent/model.gguf", ["not found", "models pull"]),
+    ("not-a-known-model", ["unknown model", "qwen2.5-coder-1.5b-instruct-q4_k_m"]),
+])
+def test_missing_model_is_a_clear_error(seeded_data_dir, model, words):
+    assert_clean_error(chatbot("ask", "Bonjour ?", data_dir=seeded_data_dir, env={"CHATBOT_MODEL": model}), *words)
+
+
+@pytest.mark.model
+def test_corrupt_model_is_a_clear_error(seeded_data_dir, tmp_path):
+    bad = tmp_path / "cut.gguf"
+    with SMALL_LLM.open("rb") as f:
+        bad.write_bytes(f.read(50_000_000))
+    done = chatbot("ask", "Bonjour ?", data_dir=seeded_data_dir, env={"CHATBOT_MODEL": str(bad)})
+    assert_clean_error(done, "cut.gguf")
+
+
+@pytest.mark.model
+def test_bad_questions_exit_with_a_message(seeded_data_dir):
+    assert_clean_error(chatbot("ask", "   ", data_dir=seeded_data_dir), "empty")
+
+
+def test_ingest_reports_bad_files_and_keeps_the_index(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.md").write_text("# Note\n\nLe projet Hirondelle compte 17 membres.\n", encoding="utf-8")
+    data = tmp_path / "data"
+    env = {"CHATBOT_EMBED_MODEL": str(MINILM)}
+    first = chatbot("ingest", str(docs), data_dir=data, env=env)
+    assert first.returncode == 0 and "1 added" in first.stdout, first.stderr
+    (docs / "bad.txt").write_bytes(b"\xff\xfe caf\xe9")
+    second = chatbot("ingest", str(docs), data_dir=data, env=env)
+    assert "bad.txt" in second.stderr and "UTF-8" in second.stderr
+    assert "1 unchanged" in second.stdout and "holds 1 passages" in second.stdout
+    missing = chatbot("ingest", str(tmp_path / "nowhere"), data_dir=data, env=env)
+    assert_clean_error(missing, "no such file")
+
+
+def test_another_embedder_is_refused_until_rebuild(tmp_path):
+    data = tmp_path / "data"
+    assert chatbot("ingest", str(SEEDS / "004_4aa242230e059d09.txt"), data_dir=data,
+                   env={"CHATBOT_EMBED_MODEL": str(MINILM)}).returncode == 0
+    other = chatbot("search", "open source", data_dir=data)  # EmbeddingGemma now
+    assert_clean_error(other, "all-minilm-l6-v2", "ingest --rebuild")
+    rebuilt = chatbot("ingest", "--rebuild", str(SEEDS / "004_4aa242230e059d09.txt"), data_dir=data)
+    assert rebuilt.returncode == 0 and "1 added" in rebuilt.stdout

@@ -1,0 +1,148 @@
+"""The index on real Chroma (on disk, in a temporary folder), with a tiny embedder."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from chatbot.errors import IndexMismatchError
+from chatbot.indexing import index_files
+from chatbot.retrieve import Retriever
+from chatbot.store import ChromaStore
+from fakes import WordHashEmbedder
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _store(path, name="word-hash", dim=32):
+    return ChromaStore(path, embedder=name, dim=dim)
+
+
+def _docs(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"doc{i:03d}.txt").write_text(
+            f"Le document {i} parle du projet numéro {i}. " * 30, encoding="utf-8"
+        )
+    return folder
+
+
+def test_reingest_is_idempotent_and_changed_files_are_replaced(tmp_path):
+    store, emb = _store(tmp_path / "db"), WordHashEmbedder()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for f in SEEDS.iterdir():
+        (docs / f.name).write_bytes(f.read_bytes())
+    first = index_files(store, lambda: emb, [docs], size=500, overlap=1)
+    count = store.count()
+    assert len(first.added) == 5 and count == first.passages
+
+    again = index_files(store, lambda: emb, [docs], size=500, overlap=1)
+    assert again.unchanged == first.added and again.passages == 0
+    assert store.count() == count and emb.calls == 5  # nothing embedded twice
+
+    target = next(docs.glob("004_*"))
+    target.write_text("Un texte entièrement nouveau sur le projet Hirondelle.", encoding="utf-8")
+    changed = index_files(store, lambda: emb, [docs], size=500, overlap=1)
+    assert changed.updated == [target.name]
+    passages, _ = store.load()
+    mine = [p for p in passages if p.doc == target.name]
+    assert [p.text for p in mine] == ["Un texte entièrement nouveau sur le projet Hirondelle."]
+    assert len(passages) == store.count()
+
+
+def test_a_bad_file_changes_nothing(tmp_path):
+    store, emb = _store(tmp_path / "db"), WordHashEmbedder()
+    index_files(store, lambda: emb, [SEEDS], size=500, overlap=1)
+    before = store.load()[0]
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x00garbage")
+    report = index_files(store, lambda: emb, [bad], size=500, overlap=1)
+    assert report.failed and "bad.txt" in report.failed[0][1]
+    assert store.load()[0] == before
+
+
+def test_an_index_built_by_another_embedder_is_refused(tmp_path):
+    store = _store(tmp_path / "db")
+    index_files(store, lambda: WordHashEmbedder(), [SEEDS], size=500, overlap=1)
+    with pytest.raises(IndexMismatchError, match="word-hash.*ingest --rebuild"):
+        _store(tmp_path / "db", name="other-model", dim=32)
+    rebuilt = ChromaStore.rebuild(tmp_path / "db", embedder="other-model", dim=32)
+    assert rebuilt.count() == 0
+
+
+def test_search_is_exact_and_repeatable(tmp_path):
+    store, emb = _store(tmp_path / "db"), WordHashEmbedder()
+    index_files(store, lambda: emb, [SEEDS], size=500, overlap=1)
+    runs = []
+    for _ in range(2):
+        passages, vectors = _store(tmp_path / "db").load()
+        r = Retriever(passages, vectors, emb)
+        runs.append([[h.passage.id for h in r.search(q, 5)] for q in (
+            "lettre ouverte de Mozilla", "licence Apache des modèles Granite", "Mistral AI à Paris")])
+    assert runs[0] == runs[1]
+    assert all(len(ids) == 5 for ids in runs[0])
+
+
+def test_identical_passages_are_returned_once(tmp_path):
+    store, emb = _store(tmp_path / "db"), WordHashEmbedder()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = "Le projet Hirondelle compte dix-sept membres actifs."
+    (docs / "a.txt").write_text(text, encoding="utf-8")
+    (docs / "b.txt").write_text(text, encoding="utf-8")
+    index_files(store, lambda: emb, [docs], size=500, overlap=1)
+    passages, vectors = store.load()
+    hits = Retriever(passages, vectors, emb).search("Combien de membres compte Hirondelle ?", 5)
+    assert [h.passage.text for h in hits] == [text]
+
+
+def test_killed_mid_ingest_then_rerun_leaves_every_document_once(tmp_path):
+    # Each step runs in a process of its own: an embedded Chroma belongs to one process at a time.
+    docs = _docs(tmp_path / "docs", 40)
+    db = tmp_path / "db"
+    head = f"""
+import sys, json; sys.path.insert(0, {str(Path(__file__).parent)!r})
+from pathlib import Path
+from chatbot.indexing import index_files
+from chatbot.retrieve import Retriever
+from chatbot.store import ChromaStore
+from fakes import WordHashEmbedder
+store = ChromaStore(Path({str(db)!r}), embedder="word-hash", dim=32)
+"""
+    ingest = head + f"""
+emb = WordHashEmbedder(delay=float(sys.argv[1]))
+r = index_files(store, lambda: emb, [Path({str(docs)!r})], size=200, overlap=1)
+print(len(r.added), len(r.updated), len(r.unchanged))
+"""
+    check = head + """
+docs = store.documents()
+passages, vectors = store.load()
+r = Retriever(passages, vectors, WordHashEmbedder())
+print(json.dumps({"docs": docs, "passages": len(passages), "ids": len({p.id for p in passages}),
+                  "count": store.count(), "vectors": len(vectors), "lexical": len(r.bm25._norm)}))
+"""
+
+    def run(script, *args):
+        done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    proc = subprocess.Popen([sys.executable, "-c", ingest, "0.15"])
+    time.sleep(4.0)
+    assert proc.poll() is None, "the ingest finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = json.loads(run(check))
+    assert 0 < len(partial["docs"]) < 40
+    added, updated, unchanged = map(int, run(ingest, "0").split())
+    assert added + updated + unchanged == 40 and added > 0
+    final = json.loads(run(check))
+    assert sorted(final["docs"]) == sorted(f.name for f in docs.iterdir())
+    assert all(d["stored"] == d["expected"] for d in final["docs"].values())
+    # every passage once, and the vector and lexical indexes agree with the store
+    assert final["passages"] == final["ids"] == final["count"] == final["vectors"] == final["lexical"]
