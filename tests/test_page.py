@@ -1,0 +1,193 @@
+"""The chat page in a real headless Chromium (Debian's), driven as a person would use it."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import EMBEDDER, SMALL_LLM
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = os.environ.get("CHATBOT_SCREENSHOTS")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seeded_data_dir, tmp_path_factory):
+    data = tmp_path_factory.mktemp("page") / "data"
+    shutil.copytree(seeded_data_dir, data)
+    models = tmp_path_factory.mktemp("models")
+    (models / "petit-modele.gguf").symlink_to(SMALL_LLM)
+    (models / "autre-modele.gguf").symlink_to(SMALL_LLM)
+    port = _free_port()
+    env = dict(os.environ, CHATBOT_DATA_DIR=str(data), CHATBOT_MODELS_DIR=str(models),
+               CHATBOT_MODEL=str(models / "petit-modele.gguf"), CHATBOT_EMBED_MODEL=str(EMBEDDER))
+    log = open(tmp_path_factory.mktemp("log") / "serve.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        assert proc.poll() is None, Path(log.name).read_text()
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        pytest.fail("the page did not come up: " + Path(log.name).read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="chromium-"), executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            viewport={"width": 1400, "height": 1000},
+        )
+        yield ctx
+        ctx.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    pg = browser.new_page()
+    outside: list[str] = []
+    pg.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+          else outside.append(r.url))
+    pg.goto(server)
+    pg.wait_for_selector("#question textarea")
+    pg.wait_for_selector("text=passages indexés", timeout=60_000)  # the status line has loaded
+    yield pg
+    assert outside == [], f"the page reached outside: {outside}"
+    pg.close()
+
+
+def ask(page, question: str, n: int) -> str:
+    """Type a question, send it, wait for the n-th answer to be complete; return its text."""
+    page.fill("#question textarea", question)
+    page.click("#send")
+    bot = page.locator("#chat .message.bot, #chat [data-testid='bot']")
+    page.wait_for_function(
+        """([n]) => { const m = document.querySelectorAll('#chat .timings');
+                      return m.length >= n; }""", arg=[n], timeout=120_000)
+    return bot.last.inner_text()
+
+
+def shot(page, name):
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def test_page_is_french_and_explains_what_to_do(page):
+    body = page.inner_text("body")
+    assert "Posez une question sur vos documents" in body
+    assert "Exemples de questions" in body
+    assert re.search(r"Modèle : .*petit-modele\.gguf.*\(CPU\).*passages indexés", body)
+    shot(page, "01-accueil")
+
+
+def test_answer_streams_with_citation_and_source_then_follow_up(page):
+    streamed = []
+    page.fill("#question textarea", "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?")
+    page.click("#send")
+    for _ in range(600):  # sample the answer while it grows
+        bots = page.locator("#chat .message.bot, #chat [data-testid='bot']")
+        if bots.count():
+            streamed.append(bots.last.inner_text())
+        if page.locator("#chat .timings").count():
+            break
+        time.sleep(0.05)
+    answer = page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
+    assert "Jingren Zhou" in answer and "[1]" in answer
+    assert "premier mot" in answer and "jetons/s" in answer  # timings under the answer
+    assert len({s for s in streamed if s}) >= 2, "the answer did not stream"
+    sources = page.inner_text("#sources")
+    assert "[1]" in sources and "003_4edc3b288bac67c9.txt" in sources and "Jingren Zhou" in sources
+    shot(page, "02-reponse")
+
+    follow = ask(page, "Et qu'a publié Mozilla la veille de ce sommet ?", 2)
+    assert "lettre" in follow.lower() or "mozilla" in follow.lower()
+    assert "003_4edc3b288bac67c9.txt" in page.inner_text("#sources")
+    page.click("#new")
+    page.wait_for_function("() => document.querySelectorAll('#chat .timings').length === 0")
+
+
+def test_off_topic_question_is_declined(page):
+    answer = ask(page, "Quelle est la capitale de l'Australie ?", 1)
+    assert "Je ne trouve pas cette information dans les documents." in answer
+
+
+def test_upload_a_document_and_ask_about_it(page, tmp_path):
+    doc = tmp_path / "hirondelle.md"
+    doc.write_text("# Projet Hirondelle\n\nLe projet Hirondelle est une coopérative de "
+                   "logiciel libre fondée à Lyon. Le projet Hirondelle compte dix-sept membres.\n",
+                   encoding="utf-8")
+    page.get_by_role("tab", name="Documents").click()
+    page.set_input_files("#upload input[type=file]", str(doc))
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('hirondelle.md')",
+                           timeout=120_000)
+    assert "✅ hirondelle.md indexé" in page.inner_text("#upload-status")
+    answer = ask(page, "Combien de membres compte le projet Hirondelle ?", 1)
+    assert "dix-sept" in answer or "17" in answer
+    page.get_by_role("tab", name="Sources").click()
+    assert "hirondelle.md" in page.inner_text("#sources")
+    shot(page, "03-document-ajoute")
+
+
+def test_a_bad_upload_shows_an_error_and_keeps_the_index(page, tmp_path):
+    bad = tmp_path / "ancien.txt"
+    bad.write_bytes("Un texte en café latin-1".encode("latin-1"))
+    page.get_by_role("tab", name="Documents").click()
+    page.set_input_files("#upload input[type=file]", str(bad))
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('ancien.txt')",
+                           timeout=60_000)
+    status = page.inner_text("#upload-status")
+    assert "❌" in status and "UTF-8" in status
+    answer = ask(page, "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?", 1)
+    assert "Jingren Zhou" in answer
+
+
+def test_switch_model_from_the_page(page):
+    page.get_by_role("tab", name="Modèle").click()
+    page.click("#model-picker input")
+    page.get_by_role("option", name=re.compile("autre-modele.gguf")).click()
+    page.click("#load-model")
+    page.wait_for_function("() => document.querySelector('#model-status').innerText.includes('Chargé')",
+                           timeout=120_000)
+    assert "autre-modele.gguf" in page.inner_text("body")
+    answer = ask(page, "Sous quelle licence IBM publie-t-il ses modèles Granite ?", 1)
+    assert "Apache" in answer
+    shot(page, "04-modele")
+
+
+def test_ask_api_answers_like_the_cli(server):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    out = client.predict("Qui est le directeur technologique d'Alibaba Cloud ?", None, api_name="/ask")
+    assert set(out) == {"question", "answer", "refused", "model", "sources", "timings"}
+    assert "Jingren Zhou" in out["answer"] and not out["refused"] and out["sources"]
