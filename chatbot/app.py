@@ -100,6 +100,12 @@ class App:
                 self._engine = Engine(self.retriever(), self.model(), prompts, self.options())
             return self._engine
 
+    def engine_for_retrieval(self) -> Engine:
+        """An engine that retrieves but cannot answer: no model is loaded (eval, search)."""
+        if self._engine is not None:
+            return self._engine
+        return Engine(self.retriever(), None, Prompts(project_root() / "prompts"), self.options())
+
     # -- actions -----------------------------------------------------------------------------
     def ingest(self, paths: list[Path], *, rebuild: bool = False, progress: bool = False,
                names: dict[Path, str] | None = None) -> Report:

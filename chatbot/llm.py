@@ -199,9 +199,11 @@ class LlamaModel:
         """The whole answer at once (used for short internal prompts)."""
         return "".join(self.stream(messages, max_tokens=max_tokens, temperature=temperature))
 
-    def eval_time(self, tokens: Sequence[int]) -> float:
-        """Raw llama.cpp time (ms) to evaluate these tokens from an empty context."""
+    def eval_time(self, tokens: Sequence[int], *, start: int = 0) -> float:
+        """Raw llama.cpp time (ms) to evaluate tokens[start:] after tokens[:start] (untimed)."""
         self._llm.reset()  # eval() then drops the cached positions from n_tokens on
+        if start:
+            self._llm.eval(list(tokens[:start]))
         t0 = time.perf_counter()
-        self._llm.eval(list(tokens))
+        self._llm.eval(list(tokens[start:]))
         return (time.perf_counter() - t0) * 1000

@@ -1,0 +1,240 @@
+"""`chatbot eval`: retrieval and answer quality on a question set, on the seeds or your own corpus.
+
+A question file is JSONL; each line holds `question`, optionally `history`, and for scoring:
+`facts` (a list of facts, each a list of acceptable spellings; all facts must appear),
+`evidence` (a short text the right passage contains) and `type` (`offtopic` for questions the
+documents cannot answer). Matching ignores case and accents.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chatbot.config import Settings, project_root
+from chatbot.domain import Turn
+from chatbot.errors import InputError
+from chatbot.rag import looks_english
+from chatbot.text import normalize
+
+
+@dataclass
+class Item:
+    id: str
+    question: str
+    kind: str
+    facts: list[list[str]]
+    evidence: str | None
+    history: list[Turn] = field(default_factory=list)
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind != "offtopic"
+
+
+def load_questions(path: Path) -> list[Item]:
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise InputError(f"cannot read the question file {path}: {e.strerror}.") from e
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            x = json.loads(line)
+            items.append(Item(
+                id=str(x.get("id", no)), question=x["question"], kind=x.get("type", "factual"),
+                facts=x.get("facts") or [], evidence=x.get("evidence"),
+                history=[Turn(t["role"], t["content"]) for t in x.get("history", [])],
+            ))
+        except (ValueError, KeyError, TypeError) as e:
+            raise InputError(f"{path}:{no}: not a question object ({e}).") from e
+    return items
+
+
+def has(text: str, spelling: str) -> bool:
+    return normalize(spelling) in normalize(text)
+
+
+def holds(text: str, item: Item) -> bool:
+    """Whether a passage holds the answer: its evidence, or else every fact."""
+    if item.evidence:
+        return has(text, item.evidence)
+    return bool(item.facts) and all(any(has(text, s) for s in f) for f in item.facts)
+
+
+def retrieval_figures(engine, items: list[Item], *, k: int = 5) -> dict:
+    ranks = []
+    for it in (i for i in items if i.answerable and (i.evidence or i.facts)):
+        _, hits, _ = engine.retrieve(it.question, it.history, k)
+        rank = next((r for r, h in enumerate(hits, 1) if holds(h.passage.text, it)), None)
+        ranks.append(rank)
+    n = len(ranks) or 1
+    return {
+        "questions": len(ranks),
+        "hit@1": sum(r == 1 for r in ranks if r) / n,
+        "hit@3": sum(r <= 3 for r in ranks if r) / n,
+        "hit@5": sum(r <= 5 for r in ranks if r) / n,
+        "mrr": sum(1 / r for r in ranks if r) / n,
+    }
+
+
+def retrieval_modes(app, items: list[Item]) -> dict[str, dict]:
+    """The same questions through each ranking alone and through the fusions tried."""
+    r = app.retriever()
+    engine = app.engine_for_retrieval()
+    saved = (r.lexical_weight, r.dense_weight)
+    out = {}
+    try:
+        for name, weights in {"bm25": (1, 0), "dense": (0, 1), "rrf 1:1": (1, 1),
+                              "rrf 2:1": (2, 1), "rrf 3:1": (3, 1)}.items():
+            r.lexical_weight, r.dense_weight = weights
+            out[name] = retrieval_figures(engine, items)
+    finally:
+        r.lexical_weight, r.dense_weight = saved
+    return out
+
+
+def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list[dict]]:
+    rows = []
+    for i, it in enumerate(items, 1):
+        a = engine.ask(it.question, it.history)
+        right = (it.answerable and not a.refused and bool(it.facts)
+                 and all(any(has(a.answer, s) for s in f) for f in it.facts))
+        cited = right and any(holds(s.text, it) or any(
+            any(has(s.text, sp) for sp in f) for f in it.facts) for s in a.sources)
+        rows.append({
+            "id": it.id, "type": it.kind, "question": it.question, "answer": a.answer,
+            "refused": a.refused, "right": right, "cited": cited,
+            "french": a.refused or not looks_english(a.answer.replace("D'après les documents,", "")),
+            "prompt_tokens": a.timings.prompt_tokens, "evaluated_tokens": a.timings.evaluated_tokens,
+            "ttft_ms": a.timings.ttft_ms, "total_ms": a.timings.total_ms,
+        })
+        if progress:
+            progress(f"[{i}/{len(items)}] {'✓' if right or (not it.answerable and a.refused) else '✗'} "
+                     f"{it.id} {a.timings.ttft_ms / 1000:.1f}s  {a.answer[:90]}")
+    on = [r for r in rows if r["type"] != "offtopic"]
+    off = [r for r in rows if r["type"] == "offtopic"]
+    right = [r for r in on if r["right"]]
+    called = [r for r in rows if r["prompt_tokens"]]
+    ttft = sorted(r["ttft_ms"] for r in called) or [0.0]
+    figures = {
+        "on_topic": len(on), "off_topic": len(off),
+        "right": len(right) / (len(on) or 1),
+        "cited_right": sum(r["cited"] for r in right) / (len(right) or 1),
+        "declined_off_topic": sum(r["refused"] for r in off) / (len(off) or 1),
+        "wrongly_declined": sum(r["refused"] for r in on) / (len(on) or 1),
+        "french": sum(r["french"] for r in rows) / (len(rows) or 1),
+        "prompt_tokens_median": statistics.median([r["prompt_tokens"] for r in called] or [0]),
+        "ttft_ms_median": statistics.median(ttft),
+        "ttft_ms_p90": ttft[min(len(ttft) - 1, int(0.9 * len(ttft)))],
+        "by_type": {
+            t: f"{sum(r['right'] or (t == 'offtopic' and r['refused']) for r in rows if r['type'] == t)}"
+               f"/{sum(r['type'] == t for r in rows)}"
+            for t in sorted({r["type"] for r in rows})
+        },
+    }
+    return figures, rows
+
+
+def write_report(figures: dict, rows: list[dict], modes: dict | None, settings: Settings) -> Path:
+    out = project_root() / "reports"
+    out.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    md = out / f"eval-{stamp}.md"
+    lines = [f"# Evaluation {stamp}", "", f"- model: `{settings.model}`",
+             f"- embedder: `{settings.embed_model}`, top_k {settings.top_k}, chunk {settings.chunk_size}",
+             "", "| figure | value |", "| --- | --- |"]
+    lines += [f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |"
+              for k, v in figures.items() if k != "by_type"]
+    lines += ["", "By type: " + ", ".join(f"{k} {v}" for k, v in figures.get("by_type", {}).items())]
+    if modes:
+        lines += ["", "| retrieval | hit@1 | hit@3 | hit@5 | MRR |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {m} | {f['hit@1']:.3f} | {f['hit@3']:.3f} | {f['hit@5']:.3f} | {f['mrr']:.3f} |"
+                  for m, f in modes.items()]
+    if rows:
+        lines += ["", "| id | right | refused | cited | ttft s | answer |", "| --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {r['id']} | {r['right']} | {r['refused']} | {r['cited']} | "
+                  f"{r['ttft_ms'] / 1000:.1f} | {r['answer'][:120].replace('|', '/')} |" for r in rows]
+    md.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _chart(figures, modes, out / f"eval-{stamp}.png")
+    return md
+
+
+def _chart(figures: dict, modes: dict | None, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2 if modes else 1, figsize=(11 if modes else 6, 4), squeeze=False)
+    keys = [k for k in ("right", "cited_right", "declined_off_topic", "wrongly_declined", "french")
+            if k in figures]
+    ax = axes[0][0]
+    ax.bar(keys, [figures[k] for k in keys], color="#4b7bec")
+    ax.set_ylim(0, 1)
+    ax.set_title("Answers")
+    ax.tick_params(axis="x", rotation=30)
+    if modes:
+        ax = axes[0][1]
+        names = list(modes)
+        for j, kk in enumerate(("hit@1", "hit@5")):
+            ax.bar([x + 0.4 * j for x in range(len(names))], [modes[n][kk] for n in names], 0.4, label=kk)
+        ax.set_xticks([x + 0.2 for x in range(len(names))], names, rotation=30)
+        ax.set_ylim(0, 1)
+        ax.legend()
+        ax.set_title("Retrieval")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def run_eval(settings: Settings, args) -> int:
+    from chatbot.app import App
+
+    qfile = Path(args.questions) if args.questions else project_root() / "tests/eval/questions.jsonl"
+    items = load_questions(qfile)
+    if args.limit:
+        items = items[: args.limit]
+    tmp = None
+    if args.corpus:
+        tmp = tempfile.TemporaryDirectory(prefix="chatbot-eval-")
+        settings = settings.model_copy(update={"data_dir": Path(tmp.name)})
+    app = App(settings)
+    try:
+        if args.corpus:
+            app.ingest([Path(p) for p in args.corpus])
+        modes = retrieval_modes(app, items)
+        figures: dict = {"retrieval": modes[_current_mode(settings)] if _current_mode(settings) in modes
+                         else retrieval_figures(app.engine_for_retrieval(), items)}
+        rows: list[dict] = []
+        if not args.retrieval_only:
+            say = None if args.json else (lambda m: print(m, file=sys.stderr, flush=True))
+            answers, rows = answer_figures(app.engine(), items, progress=say)
+            figures.update(answers)
+        flat = {**{f"retrieval_{k}": v for k, v in figures.pop("retrieval").items()}, **figures}
+        report = write_report(flat, rows, modes, settings)
+        if args.json:
+            print(json.dumps({"figures": flat, "retrieval_modes": modes, "report": str(report)},
+                             ensure_ascii=False, indent=2))
+        else:
+            for k, v in flat.items():
+                print(f"{k:>24}: {v:.3f}" if isinstance(v, float) else f"{k:>24}: {v}")
+            for m, f in modes.items():
+                print(f"{m:>24}: hit@1 {f['hit@1']:.3f}  hit@5 {f['hit@5']:.3f}  MRR {f['mrr']:.3f}")
+            print(f"report: {report}")
+        return 0
+    finally:
+        app.close()
+        if tmp:
+            tmp.cleanup()
+
+
+def _current_mode(settings: Settings) -> str:
+    return f"rrf {settings.lexical_weight:g}:{settings.dense_weight:g}"
