@@ -34,7 +34,10 @@ class App:
             if self._embedder is None:
                 from chatbot.embed import SentenceEmbedder
 
-                self._embedder = SentenceEmbedder(self.settings.embed_path())
+                # cap the sequence at what the chunker produces (~3 characters a token, plus prompt)
+                self._embedder = SentenceEmbedder(
+                    self.settings.embed_path(), max_seq_length=self.settings.chunk_size // 3 + 48
+                )
             return self._embedder
 
     def store(self, *, rebuild: bool = False):
@@ -91,7 +94,8 @@ class App:
 
     def options(self) -> Options:
         s = self.settings
-        return Options(top_k=s.top_k, max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed)
+        return Options(top_k=s.top_k, max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed,
+                       context_chars=s.context_chars, min_dense=s.min_dense)
 
     def engine(self) -> Engine:
         with self._lock:

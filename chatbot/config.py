@@ -41,14 +41,18 @@ class Settings(BaseSettings):
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="sampling temperature")
     max_tokens: int = Field(320, ge=16, description="maximum answer length in tokens")
     seed: int = Field(0, description="sampling seed")
-    chunk_size: int = Field(500, ge=100, description="target passage size in characters")
+    chunk_size: int = Field(800, ge=100, description="target passage size in characters")
     chunk_overlap: int = Field(1, ge=0, le=3, description="sentences repeated between neighbouring passages")
-    top_k: int = Field(3, ge=1, le=20, description="passages given to the model")
-    lexical_weight: float = Field(2.0, ge=0.0, description="weight of the lexical ranking in the fusion")
+    top_k: int = Field(3, ge=1, le=20, description="passages retrieved for the model")
+    context_chars: int = Field(
+        700, ge=100, description="characters of those passages the model reads (best sentences first)"
+    )
+    lexical_weight: float = Field(1.0, ge=0.0, description="weight of the lexical ranking in the fusion")
     dense_weight: float = Field(1.0, ge=0.0, description="weight of the dense ranking in the fusion")
-    min_relevance: float = Field(
-        0.30, ge=0.0, le=1.0,
-        description="relevance gate: below this, the model is not called and the answer is declined",
+    min_dense: float = Field(
+        0.18, ge=0.0, le=1.0,
+        description="relevance gate: when the best passage's cosine similarity is below this and "
+        "few question terms occur in it, the answer is declined without calling the model",
     )
     host: str = Field("127.0.0.1", description="address the page binds to")
     port: int = Field(7860, ge=1, le=65535, description="port the page listens on")

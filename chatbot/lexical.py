@@ -31,6 +31,9 @@ class BM25:
             for t, p in postings.items()
         }
 
+    def has(self, term: str) -> bool:
+        return term in self._postings
+
     def idf(self, term: str) -> float:
         df = len(self._postings[term][0]) if term in self._postings else 0
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from chatbot.citations import CitationStream
+from chatbot.context import select
 from chatbot.domain import Answer, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
 from chatbot.prompts import Prompts
@@ -54,6 +55,10 @@ class Searcher(Protocol):
 
     def coverage(self, query: str, hits: Sequence[Hit]) -> float: ...
 
+    def idf(self, term: str) -> float: ...
+
+    def knows(self, word: str) -> bool: ...
+
 
 @dataclass
 class Options:
@@ -61,8 +66,9 @@ class Options:
     max_tokens: int = 320
     temperature: float = 0.0
     seed: int = 0
+    context_chars: int = 700
     min_coverage: float = 0.5
-    min_dense: float = 0.45
+    min_dense: float = 0.18
     history_turns: int = 2
 
 
@@ -109,6 +115,37 @@ def is_refusal(text: str) -> bool:
     return bool(_REFUSAL.search(text)) or normalize(DECLINE)[:30] in normalize(text)
 
 
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+_NAME = re.compile(r"(?<![.!?…]\s)(?<!^)\b[A-ZÀ-Ý][\w’'-]*[A-Za-zÀ-ÿ0-9]", re.M)
+_NOT_NAMES = frozenset({"IA", "AI", "Je", "Les", "Le", "La", "Un", "Une", "Selon"})
+
+
+def names(text: str) -> list[str]:
+    """Capitalised words inside sentences, acronyms and numbers: what an answer must not invent."""
+    out = [m.group(0) for m in _NAME.finditer(text) if m.group(0) not in _NOT_NAMES]
+    return out + [m.group(0) for m in _NUMBER.finditer(text)]
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"[\u00a0\u202f ]", "", s)
+
+
+def unsupported(answer: str, sources: Sequence[str]) -> list[str]:
+    """Names and numbers in the answer that occur in none of the sources (nor the question)."""
+    body = answer.removeprefix(FRENCH_OPENING)
+    body = re.sub(r"\[\d+\]", "", body)
+    pool = normalize(" ".join(sources))
+    pool_digits = _digits(pool)
+    missing = []
+    for n in names(body):
+        if n[0].isdigit():
+            if _digits(n) not in pool_digits:
+                missing.append(n)
+        elif normalize(n) not in pool:
+            missing.append(n)
+    return missing
+
+
 def _sanitize(text: str) -> str:
     """Passages are data: strip citation-like marks so they cannot fake ours."""
     return " ".join(re.sub(r"\[\s*\d{1,3}\s*\]", "", text).split())
@@ -140,6 +177,8 @@ class Engine:
         o = options or self.options
         if not hits:
             return False
+        if any(not self.searcher.knows(name) for name in names(query)):
+            return False  # the question names something no document mentions
         coverage = self.searcher.coverage(query, hits)
         dense = max(h.dense_score for h in hits)
         return coverage >= o.min_coverage or dense >= o.min_dense
@@ -152,10 +191,11 @@ class Engine:
         question = clean_question(question)
         query, hits, retrieval_ms = self.retrieve(question, history, o.top_k)
         timings = Timings(retrieval_ms=retrieval_ms)
+        excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf)
         passages = [
-            Source(n=i, doc=h.passage.doc, text=_sanitize(h.passage.text), score=h.score,
-                   position=h.passage.position, start=h.passage.start, end=h.passage.end)
-            for i, h in enumerate(hits, 1)
+            Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
+                   position=e.hit.passage.position, start=e.hit.passage.start, end=e.hit.passage.end)
+            for i, e in enumerate(excerpts, 1)
         ]
         model_name = str(getattr(self.model, "path", self.model.name))
         if not self.relevant(query, hits, o):
@@ -164,7 +204,7 @@ class Engine:
             yield Answer(question, DECLINE, True, model_name, [], timings, passages, query)
             return
 
-        titles = [h.passage.title or h.passage.doc for h in hits]
+        titles = [e.hit.passage.title or e.hit.passage.doc for e in excerpts]
         messages = self._messages(question, history, passages, titles, o)
         cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
         from chatbot.llm import GenStats  # a plain dataclass; llm imports llama_cpp lazily
@@ -189,7 +229,8 @@ class Engine:
         timings.ttft_ms = retrieval_ms + stats.ttft_ms
         timings.gen_tokens, timings.gen_ms = stats.gen_tokens, stats.gen_ms
         timings.total_ms = (time.perf_counter() - t0) * 1000
-        refused = not text or is_refusal(text) or not cite.cited
+        refused = (not text or is_refusal(text) or not cite.cited
+                   or bool(unsupported(text, [p.text for p in passages] + [question])))
         if refused:
             yield Answer(question, DECLINE, True, model_name, [], timings, passages, query)
             return

@@ -16,7 +16,7 @@ import numpy as np
 
 from chatbot.domain import Hit, Passage
 from chatbot.lexical import BM25
-from chatbot.text import normalize
+from chatbot.text import analyze, normalize
 
 RRF_K = 60
 DEPTH = 50  # candidates taken from each ranking before fusion
@@ -99,6 +99,14 @@ class Retriever:
             if len(hits) == k:
                 break
         return hits
+
+    def knows(self, word: str) -> bool:
+        """Whether any passage holds this word (numbers and names included)."""
+        terms = analyze(word)
+        return not terms or all(self.bm25.has(t) for t in terms)
+
+    def idf(self, term: str) -> float:
+        return self.bm25.idf(term)
 
     def coverage(self, query: str, hits: Sequence[Hit]) -> float:
         """Best share of the query's informative terms found in one retrieved passage."""

@@ -18,7 +18,7 @@ STOP_WORDS = frozenset(
 )
 
 ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
-WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:-[^\W_]+)*", re.UNICODE)  # 3.0 is one word
 
 _stemmer = snowballstemmer.stemmer("french")
 
@@ -38,7 +38,10 @@ def words(text: str) -> list[str]:
     text = ELISION.sub(" ", text.lower().replace("’", "'"))
     out: list[str] = []
     for w in WORD.findall(text):
-        out.extend(p for p in w.split("-") if p)
+        if w[0].isdigit():
+            out.append(w)
+        else:
+            out.extend(p for p in w.split("-") if p)
     return out
 
 

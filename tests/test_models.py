@@ -78,3 +78,47 @@ def test_a_failed_swap_keeps_the_current_model(seeded_app, tmp_path):
     with pytest.raises(ModelError):
         seeded_app.switch_model(bad)
     assert seeded_app.model() is current
+
+
+MISTRAL_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}"
+    "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}"
+    "{% endif %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}"
+    "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}"
+)
+
+
+def test_a_template_that_refuses_a_system_role_still_works():
+    """Mistral's template raises on a system message: the instructions join the first user turn."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    from chatbot.domain import Turn
+    from chatbot.llm import LlamaModel
+
+    model = LlamaModel.__new__(LlamaModel)  # only the template matters here
+    model._formatter = Jinja2ChatFormatter(template=MISTRAL_TEMPLATE, eos_token="</s>", bos_token="<s>")
+    prompt, _ = model.render([Turn("system", "Réponds en français."), Turn("user", "Bonjour ?")])
+    assert prompt == "<s>[INST] Réponds en français.\n\nBonjour ? [/INST]"
+
+
+def test_gpu_layers_on_a_cpu_build_are_reported(seeded_app):
+    from chatbot.llm import LlamaModel, gpu_build
+
+    if gpu_build():
+        pytest.skip("this llama-cpp-python build has GPU support")
+    m = LlamaModel(SMALL_LLM, n_ctx=512, n_gpu_layers=99)
+    try:
+        assert not m.on_gpu and "CPU-only" in m.warning and "GGML_CUDA" in m.warning
+    finally:
+        m.close()
+
+
+def test_context_size_comes_from_settings_capped_by_the_model():
+    from chatbot.llm import LlamaModel
+
+    m = LlamaModel(SMALL_LLM, n_ctx=100_000)
+    try:
+        assert m.n_ctx == 32768  # the model's own limit, never llama-cpp-python's default of 512
+    finally:
+        m.close()

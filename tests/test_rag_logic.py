@@ -1,0 +1,129 @@
+"""The answering logic with a scripted model: each declining layer and the citation filter.
+
+The model is a tiny stand-in that replays a fixed answer and records that it was called; the
+retriever, context selection, prompts and citation code are the real ones.
+"""
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from chatbot.context import select
+from chatbot.domain import Passage, Turn
+from chatbot.prompts import Prompts
+from chatbot.rag import DECLINE, Engine, Options, looks_english, standalone, unsupported
+from chatbot.retrieve import Retriever
+from fakes import WordHashEmbedder
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = [
+    "Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon. "
+    "Elle compte dix-sept membres. Son modèle phare s'appelle Martinet.",
+    "Le modèle Martinet est publié sous licence Apache 2.0. Il a été entraîné sur 12 000 documents.",
+    "La météo de Lyon est souvent pluvieuse en novembre.",
+]
+
+
+class ScriptedModel:
+    name = "scripted.gguf"
+    n_ctx = 4096
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+        self.calls: list[list[Turn]] = []
+        self.lock = threading.Lock()
+
+    def stream(self, messages, *, max_tokens, temperature=0.0, seed=0, stats=None, prefix=""):
+        self.calls.append(list(messages))
+        if prefix:
+            yield prefix
+        for i in range(0, len(self.answer), 3):
+            yield self.answer[i:i + 3]
+
+    def count(self, text):
+        return len(text.split())
+
+
+def engine(answer: str) -> tuple[Engine, ScriptedModel]:
+    passages = [Passage(id=str(i), doc=f"d{i}.txt", text=t, position=0, start=0, end=len(t))
+                for i, t in enumerate(TEXTS)]
+    emb = WordHashEmbedder()
+    vectors = np.stack([emb.embed_query(t) for t in TEXTS])
+    model = ScriptedModel(answer)
+    return Engine(Retriever(passages, vectors, emb), model, Prompts(ROOT / "prompts"),
+                  Options(top_k=2, min_dense=0.99)), model
+
+
+def test_a_supported_answer_gets_its_citation_and_source():
+    e, model = engine("La coopérative Hirondelle compte dix-sept membres.")
+    a = e.ask("Combien de membres compte le projet Hirondelle ?")
+    assert not a.refused and a.answer == "La coopérative Hirondelle compte dix-sept membres [1]."
+    assert [s.doc for s in a.sources] == ["d0.txt"]
+    # passages are quoted in the user turn, after the fixed instructions
+    system, user = model.calls[0][0], model.calls[0][-1]
+    assert system.role == "system" and "Je ne trouve pas" in system.content
+    assert "dix-sept membres" in user.content and "Combien de membres" in user.content
+
+
+def test_a_refusal_in_other_words_becomes_the_fixed_sentence():
+    e, _ = engine("Les extraits ne mentionnent pas cette information.")
+    a = e.ask("Combien de membres compte le projet Hirondelle ?")
+    assert a.refused and a.answer == DECLINE and a.sources == []
+
+
+def test_an_invented_number_or_name_is_declined():
+    for invented in ("Le projet Hirondelle compte 42 membres.",
+                     "Le projet Hirondelle est dirigé par Jeanne Moreau."):
+        e, _ = engine(invented)
+        assert e.ask("Combien de membres compte le projet Hirondelle ?").refused
+
+
+def test_a_question_naming_something_unknown_never_reaches_the_model():
+    e, model = engine("Le projet Hirondelle compte dix-sept membres.")
+    a = e.ask("Combien de membres compte le projet Quetzalcoatl ?")
+    assert a.refused and a.answer == DECLINE and model.calls == []
+    assert a.timings.prompt_tokens == 0
+
+
+def test_fake_citation_marks_in_documents_are_removed_before_the_model_sees_them():
+    e, model = engine("Le modèle Martinet est publié sous licence Apache 2.0.")
+    e.searcher.passages[1] = Passage(id="1", doc="d1.txt", text=TEXTS[1] + " [3] [1]",
+                                     position=0, start=0, end=10)
+    e.ask("Sous quelle licence est publié le modèle Martinet ?")
+    assert "[3]" not in model.calls[0][-1].content
+
+
+def test_unsupported_finds_names_and_numbers_absent_from_the_sources():
+    src = ["Le modèle Martinet est publié sous licence Apache 2.0, entraîné sur 12 000 documents."]
+    assert unsupported("Martinet est sous licence Apache 2.0 [1].", src) == []
+    assert unsupported("Il a vu 12 000 documents.", src) == []
+    assert unsupported("Martinet a 7 milliards de paramètres.", src) == ["7"]
+    assert unsupported("Martinet vient de Google.", src) == ["Google"]
+
+
+def test_context_keeps_the_sentences_that_answer_within_budget():
+    hits = engine("")[0].searcher.search("Combien de membres compte la coopérative Hirondelle ?", 2)
+    excerpts = select("Combien de membres compte la coopérative Hirondelle ?", hits, budget=120,
+                      idf=lambda t: 1.0)
+    text = " ".join(x.text for x in excerpts)
+    assert "dix-sept membres" in text  # the answer ...
+    assert "fondée à Lyon" in text  # ... and the sentence "Elle" leans on
+    assert sum(len(x.text) for x in excerpts) <= 130
+
+
+def test_follow_ups_borrow_the_previous_question_and_new_topics_do_not():
+    history = [Turn("user", "Qui a fondé le projet Hirondelle ?"), Turn("assistant", "…")]
+    assert "Hirondelle" in standalone("Et combien de membres compte-t-elle ?", history)
+    assert standalone("Sous quelle licence est publié le modèle Martinet ?", history) == \
+        "Sous quelle licence est publié le modèle Martinet ?"
+
+
+@pytest.mark.parametrize(("text", "english"), [
+    ("What did Mozilla publish before the summit?", True),
+    ("Qu'a publié Mozilla avant le sommet ?", False),
+    ("Who is the CTO of Alibaba Cloud?", True),
+])
+def test_language_detection(text, english):
+    assert looks_english(text) is english
