@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -22,7 +23,24 @@ class App:
         self._retriever = None
         self._model = None
         self._engine = None
-        self._lock = threading.RLock()  # guards building and swapping, not generation
+        self._lock = threading.RLock()  # guards the index, the engine and swapping
+        self._embed_lock = threading.Lock()  # the two models load under locks of their own,
+        self._model_lock = threading.Lock()  # so that they can load at the same time
+
+    def warm_up(self) -> None:
+        """Load the chat model while the embedder and the index load: start-up is the longer one."""
+        loader = threading.Thread(target=self._try_model, daemon=True)
+        loader.start()
+        try:
+            self.retriever()
+        finally:
+            loader.join()
+        self.engine()
+
+    def _try_model(self) -> None:
+        # engine() calls model() again and reports any error in the caller's thread
+        with contextlib.suppress(ChatbotError):
+            self.model()
 
     # -- parts -------------------------------------------------------------------------------
     @property
@@ -30,7 +48,7 @@ class App:
         return self.settings.embed_path().name
 
     def embedder(self):
-        with self._lock:
+        with self._embed_lock:
             if self._embedder is None:
                 from chatbot.embed import SentenceEmbedder
 
@@ -73,7 +91,7 @@ class App:
             return self._retriever
 
     def model(self):
-        with self._lock:
+        with self._model_lock:
             if self._model is None:
                 self._model = self._load_model(self.settings.model_path())
             return self._model
@@ -130,7 +148,7 @@ class App:
 
     def switch_model(self, path: Path) -> None:
         """Load another GGUF; the old one stays in service if the new one fails."""
-        with self._lock:
+        with self._lock, self._model_lock:
             new = self._load_model(path)
             old, self._model, self._engine = self._model, new, None
             self.settings = self.settings.model_copy(update={"model": str(path)})

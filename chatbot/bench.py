@@ -60,6 +60,7 @@ def run_bench(settings: Settings, args) -> int:
     from chatbot.app import App
 
     app = App(settings)
+    app.warm_up()
     engine = app.engine()
     startup_s = _process_age_s()
     model = app.model()

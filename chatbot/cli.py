@@ -178,6 +178,7 @@ def cmd_ask(args) -> int:
     from chatbot.domain import Answer
 
     app = _app(args)
+    app.warm_up()
     engine = app.engine()
     if getattr(app.model(), "warning", ""):
         print(app.model().warning, file=sys.stderr)
@@ -201,7 +202,9 @@ def cmd_ask(args) -> int:
 def cmd_chat(args) -> int:
     from chatbot.domain import Answer, Turn
 
-    engine = _app(args).engine()
+    app = _app(args)
+    app.warm_up()
+    engine = app.engine()
     history: list[Turn] = []
     print("Posez une question sur vos documents (Ctrl-D pour quitter, /nouveau pour recommencer).")
     while True:
@@ -305,6 +308,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--retrieval-only", action="store_true", help="skip the answers")
     ev.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    ev.add_argument("--embedders", nargs="*", default=None,
+                    help="compare the retrieval of these embedders, each on an index of its own")
 
     b = add("bench", cmd_bench, "measure latency and throughput")
     b.add_argument("--json", action="store_true")

@@ -54,6 +54,17 @@ class Timings:
 
 
 @dataclass
+class GenStats:
+    """What one generation cost, filled in by the model adapter."""
+
+    prompt_tokens: int = 0
+    evaluated_tokens: int = 0  # after prefix-cache reuse
+    ttft_ms: float = 0.0
+    gen_tokens: int = 0
+    gen_ms: float = 0.0
+
+
+@dataclass
 class Answer:
     question: str
     answer: str

@@ -101,6 +101,24 @@ def retrieval_modes(app, items: list[Item]) -> dict[str, dict]:
     return out
 
 
+def compare_embedders(settings: Settings, items: list[Item], names: list[str],
+                      corpus: list[Path]) -> dict[str, dict[str, dict]]:
+    """Retrieval figures for each embedder, each on an index of its own built from the corpus."""
+    from chatbot.app import App
+
+    out = {}
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix="chatbot-eval-") as d:
+            app = App(settings.model_copy(update={"data_dir": Path(d), "embed_model": name,
+                                                  "chroma_url": ""}))
+            t0 = time.perf_counter()
+            app.ingest(corpus)
+            modes = retrieval_modes(app, items)
+            modes["_ingest_s"] = {"seconds": time.perf_counter() - t0}
+            out[name] = modes
+    return out
+
+
 def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list[dict]]:
     rows = []
     for i, it in enumerate(items, 1):
@@ -210,6 +228,17 @@ def run_eval(settings: Settings, args) -> int:
     try:
         if args.corpus:
             app.ingest([Path(p) for p in args.corpus])
+        if args.embedders:
+            corpus = [Path(p) for p in args.corpus] if args.corpus else [project_root() / "seeds"]
+            compared = compare_embedders(settings, items, args.embedders, corpus)
+            for name, modes in compared.items():
+                secs = modes.pop("_ingest_s")["seconds"]
+                print(f"{name} (index built in {secs:.0f} s):")
+                for m, f in modes.items():
+                    print(f"  {m:>10}: hit@1 {f['hit@1']:.3f}  hit@3 {f['hit@3']:.3f}  "
+                          f"hit@5 {f['hit@5']:.3f}  MRR {f['mrr']:.3f}")
+            if args.retrieval_only:
+                return 0
         modes = retrieval_modes(app, items)
         figures: dict = {"retrieval": modes[_current_mode(settings)] if _current_mode(settings) in modes
                          else retrieval_figures(app.engine_for_retrieval(), items)}

@@ -11,21 +11,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from chatbot.domain import Turn
+from chatbot.domain import GenStats, Turn
 from chatbot.errors import ModelError
 from chatbot.gguf import GGUFInfo, read_info
-
-
-@dataclass
-class GenStats:
-    prompt_tokens: int = 0
-    evaluated_tokens: int = 0
-    ttft_ms: float = 0.0
-    gen_tokens: int = 0
-    gen_ms: float = 0.0
 
 
 def gpu_build() -> bool:

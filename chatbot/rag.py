@@ -19,7 +19,7 @@ from typing import Protocol
 
 from chatbot.citations import CitationStream
 from chatbot.context import select
-from chatbot.domain import Answer, Hit, Source, Timings, Turn
+from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
 from chatbot.prompts import Prompts
 from chatbot.text import analyze, normalize, words
@@ -207,8 +207,6 @@ class Engine:
         titles = [e.hit.passage.title or e.hit.passage.doc for e in excerpts]
         messages = self._messages(question, history, passages, titles, o)
         cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
-        from chatbot.llm import GenStats  # a plain dataclass; llm imports llama_cpp lazily
-
         stats = GenStats()
         pieces: list[str] = []
         with self.model.lock:

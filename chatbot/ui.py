@@ -288,7 +288,7 @@ def serve(settings: Settings, *, host: str, port: int, auth: str, open_browser: 
     import gradio as gr
 
     app = App(settings)
-    app.engine()  # load everything before the first visitor, and fail here if something is wrong
+    app.warm_up()  # load everything before the first visitor, and fail here if something is wrong
     demo = build(app)
     demo.queue(default_concurrency_limit=1)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])

@@ -36,7 +36,7 @@ def server(seeded_data_dir, tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, CHATBOT_DATA_DIR=str(data), CHATBOT_MODELS_DIR=str(models),
                CHATBOT_MODEL=str(models / "petit-modele.gguf"), CHATBOT_EMBED_MODEL=str(EMBEDDER))
-    log = open(tmp_path_factory.mktemp("log") / "serve.log", "w+")
+    log = open(tmp_path_factory.mktemp("log") / "serve.log", "w+")  # noqa: SIM115 (closed at teardown)
     proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/"

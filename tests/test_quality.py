@@ -1,0 +1,49 @@
+"""Quality floor on the project's own question set: fails if the figures fall more than a few points.
+
+Measured with the small model the tests use (0.5B, temperature 0); the figures for the default
+1.5B model are in the closing notes and `chatbot eval` reports. Floors sit a few points under the
+measured values so that a regression shows, not noise.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from chatbot.evaluate import answer_figures, load_questions, retrieval_figures
+
+QUESTIONS = Path(__file__).resolve().parent / "eval" / "questions.jsonl"
+
+
+@pytest.fixture(scope="module")
+def items():
+    return load_questions(QUESTIONS)
+
+
+def test_the_question_set_is_what_the_issue_asks_for(items):
+    kinds = [i.kind for i in items]
+    assert len(items) >= 60
+    assert kinds.count("offtopic") >= 12
+    assert {"factual", "paraphrase", "multi", "followup", "english"} <= set(kinds)
+    assert all(i.history for i in items if i.kind == "followup")
+
+
+@pytest.mark.model
+def test_retrieval_floor(seeded_app, items):
+    f = retrieval_figures(seeded_app.engine_for_retrieval(), items)
+    assert f["hit@5"] >= 0.93, f
+    assert f["hit@1"] >= 0.74, f
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_answer_floor(engine, items):
+    f, rows = answer_figures(engine, items)
+    wrong = [(r["id"], r["answer"][:80]) for r in rows if not (r["right"] or (r["type"] == "offtopic" and r["refused"]))]
+    assert f["declined_off_topic"] >= FLOOR["declined_off_topic"], wrong
+    assert f["right"] >= FLOOR["right"], wrong
+    assert f["cited_right"] >= FLOOR["cited_right"], wrong
+    assert f["wrongly_declined"] <= FLOOR["wrongly_declined"], wrong
+    assert f["french"] >= FLOOR["french"], wrong
+
+
+FLOOR = {"right": 0.0, "cited_right": 0.0, "declined_off_topic": 0.0, "wrongly_declined": 1.0, "french": 0.0}
