@@ -118,9 +118,8 @@ def _raw_eval_ms(engine, model, question, answer) -> float:
     from chatbot.rag import FRENCH_OPENING, looks_english
 
     passages = answer.passages
-    titles = [p.doc for p in passages]
-    hits_titles = {h.passage.doc: h.passage.title for h in engine.searcher.search(answer.standalone, len(passages))}
-    titles = [hits_titles.get(p.doc, p.doc) or p.doc for p in passages]
+    by_doc = {h.passage.doc: h.passage.title for h in engine.searcher.search(answer.standalone, 10)}
+    titles = [by_doc.get(p.doc, "") for p in passages]
     messages = engine._messages(question, [], passages, titles, engine.options)
     prompt, _ = model.render(messages)
     tokens = model.tokenize(prompt + (FRENCH_OPENING if looks_english(question) else ""))

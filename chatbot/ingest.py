@@ -19,7 +19,7 @@ from chatbot.text import normalize, sentence_spans
 
 SUFFIXES = (".txt", ".md", ".pdf", ".html", ".htm")
 MAX_FILE_BYTES = 50 * 1024 * 1024
-CHUNKER = 2  # bump when chunking changes, so existing indexes are rebuilt document by document
+CHUNKER = 3  # bump when chunking changes, so existing indexes are rebuilt document by document
 
 
 @dataclass(frozen=True)
@@ -113,11 +113,12 @@ def _clean(text: str) -> str:
 
 
 def _title(text: str, path: Path) -> str:
+    """The document's first line when it reads as a title; else none (file names are often noise)."""
     first = next((line for line in text.split("\n") if line.strip()), "")
     first = first.lstrip("# ").strip()
     if 0 < len(first) <= 120 and not first.endswith("."):
         return first
-    return path.stem.replace("_", " ")
+    return ""
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, str]]:

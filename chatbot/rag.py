@@ -204,7 +204,7 @@ class Engine:
             yield Answer(question, DECLINE, True, model_name, [], timings, passages, query)
             return
 
-        titles = [e.hit.passage.title or e.hit.passage.doc for e in excerpts]
+        titles = [e.hit.passage.title for e in excerpts]
         messages = self._messages(question, history, passages, titles, o)
         cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
         stats = GenStats()
@@ -238,7 +238,7 @@ class Engine:
     def _messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
                   titles: Sequence[str], o: Options) -> list[Turn]:
         block = "\n\n".join(
-            self.prompts.render("passage", n=p.n, title=t, text=p.text)
+            self.prompts.render("passage", n=p.n, title=f" ({t})" if t else "", text=p.text)
             for p, t in zip(passages, titles, strict=True)
         )
         user = self.prompts.render("user", passages=block, question=question)
