@@ -46,4 +46,7 @@ def test_answer_floor(engine, items):
     assert f["french"] >= FLOOR["french"], wrong
 
 
-FLOOR = {"right": 0.0, "cited_right": 0.0, "declined_off_topic": 0.0, "wrongly_declined": 1.0, "french": 0.0}
+# Measured with the 0.5B model on 2026-11-23: right 0.722, cited 0.974, off-topic declined 0.929,
+# wrongly declined 0.130, French 0.985 (the 1.5B: 0.815, 1.000, 1.000, 0.074, 1.000).
+FLOOR = {"right": 0.66, "cited_right": 0.92, "declined_off_topic": 0.85, "wrongly_declined": 0.19,
+         "french": 0.95}
