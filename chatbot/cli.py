@@ -68,25 +68,11 @@ def _app(args):
 
 def _questions(args) -> Iterator[tuple[str, list]]:
     """(question, history) from the positional question or a --questions JSONL file."""
-    from chatbot.domain import Turn
-
     if args.questions:
-        path = Path(args.questions)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputError(f"cannot read {path}: {e}") from e
-        for no, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                history = [Turn(t["role"], t["content"]) for t in item.get("history", [])]
-                yield item["question"], history
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(
-                    f"{path}:{no}: each line must be a JSON object with a 'question' field ({e})."
-                ) from e
+        from chatbot.evaluate import load_questions
+
+        for item in load_questions(Path(args.questions)):
+            yield item.question, item.history
     elif args.question is not None:
         yield args.question, []
     else:

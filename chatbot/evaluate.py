@@ -41,8 +41,8 @@ def load_questions(path: Path) -> list[Item]:
     items = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise InputError(f"cannot read the question file {path}: {e.strerror}.") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read the question file {path}: {e}.") from e
     for no, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -54,7 +54,9 @@ def load_questions(path: Path) -> list[Item]:
                 history=[Turn(t["role"], t["content"]) for t in x.get("history", [])],
             ))
         except (ValueError, KeyError, TypeError) as e:
-            raise InputError(f"{path}:{no}: not a question object ({e}).") from e
+            raise InputError(
+                f"{path}:{no}: each line must be a JSON object with a 'question' field ({e})."
+            ) from e
     return items
 
 
