@@ -148,6 +148,8 @@ class LlamaModel:
         `prefix` opens the answer (it is yielded first): the model continues from it.
         """
         stats = stats if stats is not None else GenStats()
+        if self._llm is None:
+            raise ModelError(f"{self.name} was unloaded (another model was loaded); ask again.")
         prompt, stop = self.render(messages)
         tokens = self.tokenize(prompt + prefix)
         if len(tokens) + 16 > self.n_ctx:

@@ -78,6 +78,7 @@ def seeded_data_dir(seeded_app, tmp_path_factory) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def engine(seeded_app):
+    """The app's current engine (a test may have swapped the model in between)."""
     return seeded_app.engine()
