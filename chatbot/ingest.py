@@ -19,7 +19,7 @@ from chatbot.text import normalize, sentence_spans
 
 SUFFIXES = (".txt", ".md", ".pdf", ".html", ".htm")
 MAX_FILE_BYTES = 50 * 1024 * 1024
-CHUNKER = 3  # bump when chunking changes, so existing indexes are rebuilt document by document
+CHUNKER = 4  # bump when chunking changes, so existing indexes are rebuilt document by document
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def normalize(text: str) -> str:
 
 # A sentence ends at . ! ? … (possibly followed by a closing quote) and whitespace, unless the
 # dot closes a common abbreviation or a single capital (an initial).
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"”)]?\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?:\s?[»\"”)])?\s+")  # "… l'utilise. »" ends there
 _ABBREV = re.compile(r"(?:\b(?:M|Mme|Dr|St|etc|cf|ex|p|n°|vol|av|env)\.|\b[A-Z]\.)$")
 
 

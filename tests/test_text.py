@@ -15,3 +15,9 @@ def test_sentences_split_on_punctuation_not_on_decimals_or_initials():
     text = "Granite 3.0 est sorti. M. Dupont l'a dit ! Et ensuite ?"
     spans = [text[a:b] for a, b in sentence_spans(text)]
     assert spans == ["Granite 3.0 est sorti.", "M. Dupont l'a dit !", "Et ensuite ?"]
+
+
+def test_a_closing_quote_stays_with_its_sentence():
+    text = "« Nous voulons que la communauté l'utilise. » Le mouvement a pris de l'ampleur."
+    spans = [text[a:b] for a, b in sentence_spans(text)]
+    assert spans == ["« Nous voulons que la communauté l'utilise. »", "Le mouvement a pris de l'ampleur."]
