@@ -160,5 +160,3 @@ class App:
         if self._model is not None:
             self._model.close()
 
-
-__all__ = ["App", "ChatbotError"]

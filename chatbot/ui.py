@@ -122,9 +122,12 @@ def build(app: App):
         warn = f" — ⚠️ {m.warning}" if m.warning else ""
         return f"Modèle : **{m.name}** ({where}) · {n} passages indexés{warn}"
 
-    def context(doc: str, position: int) -> tuple[str, str]:
-        by_key = {(p.doc, p.position): p.text for p in app.retriever().passages}
-        return by_key.get((doc, position - 1), ""), by_key.get((doc, position + 1), "")
+    def context_of(answer: Answer):
+        """Neighbouring passages of the cited ones, looked up once per answer."""
+        wanted = {(src.doc, src.position + d) for src in answer.sources for d in (-1, 1)}
+        by_key = {(p.doc, p.position): p.text for p in app.retriever().passages
+                  if (p.doc, p.position) in wanted}
+        return lambda doc, pos: (by_key.get((doc, pos - 1), ""), by_key.get((doc, pos + 1), ""))
 
     def doc_names() -> list[str]:
         return sorted(app.store().documents())
@@ -148,7 +151,7 @@ def build(app: App):
                         f"{event.answer}\n\n<span class='timings'>{timings_line(event)}</span>"
                     )
                     history += [Turn("user", message), Turn("assistant", event.answer)]
-                    yield chat, history, "", sources_html(event, context)
+                    yield chat, history, "", sources_html(event, context_of(event))
                 else:
                     text += event
                     chat[-1]["content"] = text
