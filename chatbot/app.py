@@ -23,6 +23,7 @@ class App:
         self._retriever = None
         self._model = None
         self._engine = None
+        self._generation = ""
         self._lock = threading.RLock()  # guards the index, the engine and swapping
         self._embed_lock = threading.Lock()  # the two models load under locks of their own,
         self._model_lock = threading.Lock()  # so that they can load at the same time
@@ -66,12 +67,14 @@ class App:
             where = None if self.settings.chroma_url else self.settings.data_dir / "chroma"
             if rebuild:
                 self._store = ChromaStore.rebuild(
-                    where, embedder=self.embedder_name, dim=dim, url=self.settings.chroma_url
+                    where, embedder=self.embedder_name, dim=dim, url=self.settings.chroma_url,
+                    token=self.settings.chroma_token,
                 )
                 self._retriever = self._engine = None
             elif self._store is None:
                 self._store = ChromaStore(
-                    where, embedder=self.embedder_name, dim=dim, url=self.settings.chroma_url
+                    where, embedder=self.embedder_name, dim=dim, url=self.settings.chroma_url,
+                    token=self.settings.chroma_token,
                 )
             return self._store
 
@@ -79,21 +82,31 @@ class App:
         from chatbot.retrieve import Retriever
 
         with self._lock:
+            self._follow_server()
             if self._retriever is None:
-                passages, vectors = self.store().load()
+                store = self.store()
+                self._generation = store.generation() if store.remote else ""
+                passages, vectors = store.load()
                 self._retriever = Retriever(
                     passages,
                     vectors,
                     self.embedder(),
                     lexical_weight=self.settings.lexical_weight,
                     dense_weight=self.settings.dense_weight,
+                    rrf_k=self.settings.rrf_k,
                 )
             return self._retriever
 
     def model(self):
         with self._model_lock:
             if self._model is None:
-                self._model = self._load_model(self.settings.model_path())
+                if self.settings.llm_url:
+                    from chatbot.remote import RemoteModel
+
+                    s = self.settings
+                    self._model = RemoteModel(s.llm_url, model=s.llm_model, api_key=s.llm_api_key)
+                else:
+                    self._model = self._load_model(self.settings.model_path())
             return self._model
 
     def _load_model(self, path: Path):
@@ -108,6 +121,7 @@ class App:
             n_batch=self.settings.n_batch,
             n_gpu_layers=self.settings.n_gpu_layers,
             seed=self.settings.seed,
+            repack=self.settings.cpu_repack,
         )
 
     def options(self) -> Options:
@@ -115,8 +129,20 @@ class App:
         return Options(top_k=s.top_k, max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed,
                        context_chars=s.context_chars, min_dense=s.min_dense)
 
+    def _follow_server(self) -> None:
+        """A Chroma server may have other writers: reload the passages when they changed.
+
+        The lexical index and the vectors searched are rebuilt from the server's passages, so
+        they cannot disagree with it (one metadata read per question, ~2 ms on loopback).
+        """
+        stale = (self._retriever is not None and self.settings.chroma_url
+                 and self.store().generation() != self._generation)
+        if stale:
+            self._retriever = self._engine = None
+
     def engine(self) -> Engine:
         with self._lock:
+            self._follow_server()
             if self._engine is None:
                 prompts = Prompts(project_root() / "prompts")
                 self._engine = Engine(self.retriever(), self.model(), prompts, self.options())

@@ -27,6 +27,7 @@ OVERRIDES: dict[str, tuple[str, type]] = {
     "--chunk-size": ("chunk_size", int),
     "--chunk-overlap": ("chunk_overlap", int),
     "--chroma-url": ("chroma_url", str),
+    "--llm-url": ("llm_url", str),
 }
 
 

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     n_gpu_layers: int = Field(
         -2, ge=-2, description="layers offloaded to the GPU; -1 all, 0 none, -2 auto (all on a GPU build)"
     )
+    cpu_repack: bool = Field(
+        False, description="llama.cpp's CPU weight repacking (a second copy of the weights; "
+        "measured: no faster here, +600 MiB)",
+    )
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="sampling temperature")
     max_tokens: int = Field(320, ge=16, description="maximum answer length in tokens")
     seed: int = Field(0, description="sampling seed")
@@ -49,6 +53,7 @@ class Settings(BaseSettings):
     )
     lexical_weight: float = Field(1.0, ge=0.0, description="weight of the lexical ranking in the fusion")
     dense_weight: float = Field(1.0, ge=0.0, description="weight of the dense ranking in the fusion")
+    rrf_k: int = Field(5, ge=1, description="reciprocal-rank fusion constant: lower favours each ranking's top")
     min_dense: float = Field(
         0.18, ge=0.0, le=1.0,
         description="relevance gate: when the best passage's cosine similarity is below this and "
@@ -58,6 +63,12 @@ class Settings(BaseSettings):
     port: int = Field(7860, ge=1, le=65535, description="port the page listens on")
     auth: str = Field("", description="user:password required by the page (mandatory off loopback)")
     chroma_url: str = Field("", description="use a Chroma server at this URL instead of the embedded store")
+    chroma_token: str = Field("", description="bearer token for the Chroma server, if it wants one")
+    llm_url: str = Field(
+        "", description="use an OpenAI-compatible chat server at this URL (…/v1) instead of the GGUF model"
+    )
+    llm_model: str = Field("", description="model name on that server (default: the first it lists)")
+    llm_api_key: str = Field("", description="API key for that server, if it wants one")
 
     def model_path(self) -> Path:
         return resolve_model(self.model, self.models_dir)
@@ -71,8 +82,9 @@ class Settings(BaseSettings):
 
     def public(self) -> dict:
         data = self.model_dump(mode="json")
-        if data["auth"]:
-            data["auth"] = "***"
+        for secret in ("auth", "chroma_token", "llm_api_key"):
+            if data[secret]:
+                data[secret] = "***"
         return data
 
 

@@ -27,3 +27,7 @@ class IndexMismatchError(ChatbotError):
 
 class InputError(ChatbotError):
     """A question or request is empty, too long or malformed."""
+
+
+class StoreError(ChatbotError):
+    """The vector store (a Chroma server) cannot be reached or refused a request."""

@@ -91,15 +91,17 @@ def retrieval_modes(app, items: list[Item]) -> dict[str, dict]:
     """The same questions through each ranking alone and through the fusions tried."""
     r = app.retriever()
     engine = app.engine_for_retrieval()
-    saved = (r.lexical_weight, r.dense_weight)
+    saved = (r.lexical_weight, r.dense_weight, r.rrf_k)
     out = {}
     try:
-        for name, weights in {"bm25": (1, 0), "dense": (0, 1), "rrf 1:1": (1, 1),
-                              "rrf 2:1": (2, 1), "rrf 3:1": (3, 1)}.items():
-            r.lexical_weight, r.dense_weight = weights
+        for name, (lw, dw, k) in {
+            "bm25": (1, 0, 5), "dense": (0, 1, 5), "rrf k=60 1:1": (1, 1, 60), "rrf k=60 2:1": (2, 1, 60),
+            "rrf k=5 1:1": (1, 1, 5), "rrf k=5 1.5:1": (1.5, 1, 5), "rrf k=5 2:1": (2, 1, 5),
+        }.items():
+            r.lexical_weight, r.dense_weight, r.rrf_k = lw, dw, k
             out[name] = retrieval_figures(engine, items)
     finally:
-        r.lexical_weight, r.dense_weight = saved
+        r.lexical_weight, r.dense_weight, r.rrf_k = saved
     return out
 
 
@@ -268,4 +270,4 @@ def run_eval(settings: Settings, args) -> int:
 
 
 def _current_mode(settings: Settings) -> str:
-    return f"rrf {settings.lexical_weight:g}:{settings.dense_weight:g}"
+    return f"rrf k={settings.rrf_k} {settings.lexical_weight:g}:{settings.dense_weight:g}"

@@ -8,6 +8,7 @@ One Llama context cannot serve two requests at once: callers hold `lock` while g
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,34 @@ def gpu_build() -> bool:
     return bool(llama_cpp.llama_supports_gpu_offload())
 
 
+_PARAMS_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _model_params(*, repack: bool) -> Iterator[None]:
+    """Model parameters that `Llama()` does not expose, set while one model loads.
+
+    `use_extra_bufts` is llama.cpp's CPU weight repacking: it copies the weights into an
+    interleaved layout and keeps the memory-mapped file too. Measured on 2 AVX2 cores with the
+    1.5B Q4_K_M: +600 MiB resident, load 1.2 s instead of 0.4 s, the same 62 prompt tokens/s.
+    """
+    import llama_cpp.llama_cpp as C
+
+    with _PARAMS_LOCK:
+        default = C.llama_model_default_params
+
+        def params():
+            p = default()
+            p.use_extra_bufts = repack
+            return p
+
+        C.llama_model_default_params = params
+        try:
+            yield
+        finally:
+            C.llama_model_default_params = default
+
+
 class LlamaModel:
     """A GGUF chat model in process."""
 
@@ -37,6 +66,7 @@ class LlamaModel:
         n_batch: int = 512,
         n_gpu_layers: int = -2,
         seed: int = 0,
+        repack: bool = False,
     ) -> None:
         self.info: GGUFInfo = read_info(path)
         if not self.info.is_chat:
@@ -62,17 +92,18 @@ class LlamaModel:
         self.path = path
         self.n_ctx = n_ctx
         try:
-            self._llm = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_threads=n_threads,
-                n_threads_batch=n_threads_batch,
-                n_batch=n_batch,
-                n_ubatch=n_batch,
-                n_gpu_layers=n_gpu_layers,
-                seed=seed,
-                verbose=False,
-            )
+            with _model_params(repack=repack):
+                self._llm = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_threads=n_threads,
+                    n_threads_batch=n_threads_batch,
+                    n_batch=n_batch,
+                    n_ubatch=n_batch,
+                    n_gpu_layers=n_gpu_layers,
+                    seed=seed,
+                    verbose=False,
+                )
         except (ValueError, RuntimeError, OSError) as e:
             raise ModelError(f"llama.cpp could not load {path.name}: {e}. Is the file complete?") from e
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter

@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from chatbot.domain import Passage
-from chatbot.errors import IndexMismatchError, IngestError
+from chatbot.errors import IndexMismatchError, IngestError, StoreError
 
 COLLECTION = "passages"
 BATCH = 512
 
 
-def _client(path: Path | None, url: str):
+def _client(path: Path | None, url: str, token: str = ""):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -29,12 +29,19 @@ def _client(path: Path | None, url: str):
         from urllib.parse import urlparse
 
         u = urlparse(url)
-        return chromadb.HttpClient(
-            host=u.hostname or "127.0.0.1",
-            port=u.port or 8000,
-            ssl=u.scheme == "https",
-            settings=settings,
-        )
+        try:
+            return chromadb.HttpClient(
+                host=u.hostname or "127.0.0.1",
+                port=u.port or (443 if u.scheme == "https" else 8000),
+                ssl=u.scheme == "https",
+                headers={"Authorization": f"Bearer {token}"} if token else None,
+                settings=settings,
+            )
+        except Exception as e:  # chromadb raises bare Exception/ValueError for a dead server
+            raise StoreError(
+                f"no Chroma server answers at {url} ({e}). Start one (`chroma run --path DIR "
+                "--port 8000`), or unset CHATBOT_CHROMA_URL to use the embedded store."
+            ) from e
     assert path is not None
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -46,17 +53,24 @@ def _client(path: Path | None, url: str):
 class ChromaStore:
     """Passages with their embeddings, one collection per data directory."""
 
-    def __init__(self, path: Path | None, *, embedder: str, dim: int | None = None, url: str = "") -> None:
+    def __init__(self, path: Path | None, *, embedder: str, dim: int | None = None, url: str = "",
+                 token: str = "") -> None:
         """Open (or create) the index; `dim` None defers the dimension check to the first write."""
         self.embedder = embedder
-        self._client = _client(path, url)
+        self.remote = bool(url)
+        self._client = _client(path, url, token)
         meta = {"embedder": embedder} | ({"dim": dim} if dim else {})
-        self._col = self._client.get_or_create_collection(
-            COLLECTION,
-            metadata=meta,
-            configuration={"hnsw": {"space": "cosine"}},
-            embedding_function=None,
-        )
+        try:
+            self._col = self._client.get_or_create_collection(
+                COLLECTION,
+                metadata=meta,
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+        except Exception as e:
+            if not url:
+                raise
+            raise StoreError(f"the Chroma server at {url} refused the collection: {e}") from e
         meta = self._col.metadata or {}
         self.dim = int(meta.get("dim") or dim or 0)
         if meta.get("embedder") != embedder or (dim and self.dim != dim):
@@ -67,12 +81,23 @@ class ChromaStore:
             )
 
     @classmethod
-    def rebuild(cls, path: Path | None, *, embedder: str, dim: int | None = None, url: str = "") -> ChromaStore:
+    def rebuild(cls, path: Path | None, *, embedder: str, dim: int | None = None, url: str = "",
+                token: str = "") -> ChromaStore:
         """Drop the collection and start an empty one for this embedder."""
-        client = _client(path, url)
+        client = _client(path, url, token)
         if COLLECTION in [c if isinstance(c, str) else c.name for c in client.list_collections()]:
             client.delete_collection(COLLECTION)
-        return cls(path, embedder=embedder, dim=dim, url=url)
+        return cls(path, embedder=embedder, dim=dim, url=url, token=token)
+
+    def generation(self) -> str:
+        """Changes whenever any client writes: a Chroma server may have other writers."""
+        return str((self._client.get_collection(COLLECTION).metadata or {}).get("generation", ""))
+
+    def _touch(self) -> None:
+        import uuid
+
+        self._col.modify(metadata={"embedder": self.embedder, "dim": self.dim,
+                                   "generation": uuid.uuid4().hex})
 
     def count(self) -> int:
         return self._col.count()
@@ -99,7 +124,6 @@ class ChromaStore:
             )
         if not self.dim:
             self.dim = embeddings.shape[1]
-            self._col.modify(metadata={"embedder": self.embedder, "dim": self.dim})
         for i in range(0, count, BATCH):
             batch = passages[i : i + BATCH]
             self._col.upsert(
@@ -119,9 +143,11 @@ class ChromaStore:
                     for p in batch
                 ],
             )
+        self._touch()
 
     def delete_doc(self, doc: str) -> None:
         self._col.delete(where={"doc": doc})
+        self._touch()
 
     def load(self) -> tuple[list[Passage], np.ndarray]:
         """Every passage with its vector, in a stable order (document, position)."""
