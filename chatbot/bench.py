@@ -66,7 +66,8 @@ def run_bench(settings: Settings, args) -> int:
     model = app.model()
     out: dict = {"model": str(model.path), "embedder": settings.embed_model,
                  "threads": settings.threads(), "gpu": model.on_gpu, "startup_s": startup_s,
-                 "passages": len(app.retriever())}
+                 "passages": len(app.retriever()), "remote": getattr(model, "remote", False),
+                 "store": settings.chroma_url or "embedded"}
 
     questions = (QUESTIONS * 3)[: max(1, args.questions)]
     embed_ms, retrieve_ms = [], []
@@ -86,19 +87,19 @@ def run_bench(settings: Settings, args) -> int:
                "evaluated_tokens": a.timings.evaluated_tokens, "ttft_ms": a.timings.ttft_ms,
                "retrieval_ms": a.timings.retrieval_ms,
                "gen_tok_s": a.timings.gen_tokens / (a.timings.gen_ms / 1000) if a.timings.gen_ms else 0.0}
-        if a.timings.prompt_tokens:
+        if a.timings.prompt_tokens and not getattr(model, "remote", False):
             row["raw_ms"] = _raw_eval_ms(engine, model, q, a)
             row["ratio"] = (a.timings.ttft_ms - a.timings.retrieval_ms) / row["raw_ms"]
             row["ratio_with_retrieval"] = a.timings.ttft_ms / row["raw_ms"]
         rows.append(row)
-    answered = [r for r in rows if "raw_ms" in r]
+    answered = [r for r in rows if "raw_ms" in r or (not r["refused"] and getattr(model, "remote", False))]
     out["questions"] = rows
     out["summary"] = {
         "ttft_ms_p50": statistics.median([r["ttft_ms"] for r in answered] or [0]),
         "prompt_tokens_p50": statistics.median([r["prompt_tokens"] for r in answered] or [0]),
         "evaluated_tokens_p50": statistics.median([r["evaluated_tokens"] for r in answered] or [0]),
-        "ratio_p50": statistics.median([r["ratio"] for r in answered] or [0]),
-        "ratio_with_retrieval_p50": statistics.median([r["ratio_with_retrieval"] for r in answered] or [0]),
+        "ratio_p50": statistics.median([r.get("ratio", 0) for r in answered] or [0]),
+        "ratio_with_retrieval_p50": statistics.median([r.get("ratio_with_retrieval", 0) for r in answered] or [0]),
         "gen_tok_s_p50": statistics.median([r["gen_tok_s"] for r in answered] or [0]),
     }
     out["ingestion"] = _ingestion(app, settings)
@@ -183,7 +184,8 @@ def _scale(app, settings: Settings, n: int) -> dict:
 
 def _print(out: dict) -> None:
     s = out["summary"]
-    print(f"model {Path(out['model']).name} ({'GPU' if out['gpu'] else 'CPU'}, threads {out['threads']}), "
+    where = "server" if out.get("remote") else "GPU" if out["gpu"] else "CPU"
+    print(f"model {Path(out['model']).name} ({where}, threads {out['threads']}), "
           f"embedder {out['embedder']}, {out['passages']} passages")
     print(f"start-up to ready      {out['startup_s']:.1f} s")
     print(f"query embedding        p50 {out['query_embedding_ms']['p50']:.0f} ms  p90 {out['query_embedding_ms']['p90']:.0f} ms")

@@ -136,7 +136,7 @@ class LlamaModel:
         Some templates (Mistral's) refuse a system role; the system text then opens the
         first user turn instead.
         """
-        msgs = [{"role": m.role, "content": m.content} for m in messages]
+        msgs = [{"role": m.role, "content": self.defuse(m.content)} for m in messages]
         try:
             res = self._formatter(messages=msgs)
         except Exception:  # a template's raise_exception() surfaces as a plain Exception
@@ -148,6 +148,28 @@ class LlamaModel:
             res = self._formatter(messages=rest)
         stop = res.stop if isinstance(res.stop, list) else [res.stop] if res.stop else []
         return res.prompt, stop
+
+    def defuse(self, text: str) -> str:
+        """Text that cannot become the template's control tokens.
+
+        The rendered prompt is tokenized with special tokens parsed (the template needs them),
+        so a document holding `<|im_start|>system` would otherwise open a real system turn.
+        Any special token's text found in content gets a zero-width space after its first
+        character: the model reads the same characters, never the control token.
+        """
+        raw = text.encode("utf-8")
+        plain = self._llm.tokenize(raw, add_bos=False, special=False)
+        parsed = self._llm.tokenize(raw, add_bos=False, special=True)
+        if plain == parsed:
+            return text
+        import llama_cpp
+
+        kinds = llama_cpp.LLAMA_TOKEN_ATTR_CONTROL | llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED
+        special = {self._token_text(t) for t in set(parsed) - set(plain)
+                   if self._llm._model.token_get_attr(t) & kinds}
+        for s in sorted((s for s in special if len(s) > 1), key=len, reverse=True):
+            text = text.replace(s, s[0] + "\u200b" + s[1:])
+        return text
 
     def tokenize(self, text: str) -> list[int]:
         return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
