@@ -23,6 +23,7 @@ from chatbot.ingest import chunk, find_files, fingerprint, read_document
 
 class Store(Protocol):
     def documents(self) -> dict[str, dict]: ...
+    def check_room(self, passages: Sequence[Passage], dim: int) -> None: ...
     def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str) -> None: ...
     def delete_doc(self, doc: str) -> None: ...
 
@@ -67,6 +68,11 @@ def index_files(
     files = find_files(paths)
     if names:
         files = [(f, names.get(f, n)) for f, n in files]
+    _index(store, embedder, files, existing, report, size=size, overlap=overlap, progress=progress)
+    return report
+
+
+def _index(store, embedder, files, existing, report, *, size, overlap, progress) -> None:
     loaded: DocEmbedder | None = None
     for path, name in files:
         try:
@@ -83,9 +89,9 @@ def index_files(
         if loaded is None:
             loaded = embedder()
         vectors = loaded.embed_documents(passages, progress=progress)
+        store.check_room(passages, vectors.shape[1] if vectors.ndim == 2 else 0)
         if held:
             store.delete_doc(name)
-        store.add(passages, vectors, fingerprint=fp)
         (report.updated if held else report.added).append(name)
+        store.add(passages, vectors, fingerprint=fp)
         report.passages += len(passages)
-    return report

@@ -8,16 +8,58 @@ and searches them exactly. The collection records which embedding model built it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from chatbot.domain import Passage
-from chatbot.errors import IndexMismatchError, IngestError, StoreError
+from chatbot.errors import ChatbotError, IndexMismatchError, IngestError, StoreError
 
 COLLECTION = "passages"
 BATCH = 512
+MIN_FREE = 64 << 20
+
+
+@contextlib.contextmanager
+def _storage(where: str) -> Iterator[None]:
+    """Chroma's storage failures as messages that say what to do; the index is left as it was
+    (Chroma writes each batch in one SQLite transaction; indexing rewrites an incomplete
+    document on the next run)."""
+    try:
+        yield
+    except ChatbotError:
+        raise
+    except Exception as e:
+        import chromadb.errors
+
+        if not isinstance(e, chromadb.errors.ChromaError | OSError):
+            raise
+        text = str(e)
+        low = text.lower()
+        full = _free_bytes(where) is not None and _free_bytes(where) < 1 << 20
+        if "readonly" in low or "read-only" in low or "permission denied" in low:
+            hint = (f"the index in {where} cannot be written: the folder is read-only. Point "
+                    "CHATBOT_DATA_DIR at a writable folder (or fix its permissions).")
+        elif full or "full" in low or "no space" in low or "quota" in low:
+            hint = (f"the disk holding {where} is full. Free some space and run the same command "
+                    "again; nothing already indexed was lost.")
+        else:
+            hint = f"the index in {where} failed: {text}"
+        raise StoreError(hint) from e
+
+
+def _free_bytes(where: str) -> int | None:
+    import shutil
+
+    p = Path(where)
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    try:
+        return shutil.disk_usage(p).free
+    except OSError:
+        return None
 
 
 def _client(path: Path | None, url: str, token: str = ""):
@@ -47,7 +89,8 @@ def _client(path: Path | None, url: str, token: str = ""):
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise IngestError(f"cannot create the data directory {path}: {e.strerror}.") from e
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+    with _storage(str(path)):
+        return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
 class ChromaStore:
@@ -60,15 +103,17 @@ class ChromaStore:
         self.remote = bool(url)
         self._client = _client(path, url, token)
         meta = {"embedder": embedder} | ({"dim": dim} if dim else {})
+        self._where = url or str(path)
         try:
-            self._col = self._client.get_or_create_collection(
-                COLLECTION,
-                metadata=meta,
-                configuration={"hnsw": {"space": "cosine"}},
-                embedding_function=None,
-            )
+            with _storage(self._where):
+                self._col = self._client.get_or_create_collection(
+                    COLLECTION,
+                    metadata=meta,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    embedding_function=None,
+                )
         except Exception as e:
-            if not url:
+            if not url or isinstance(e, ChatbotError):
                 raise
             raise StoreError(f"the Chroma server at {url} refused the collection: {e}") from e
         meta = self._col.metadata or {}
@@ -85,8 +130,9 @@ class ChromaStore:
                 token: str = "") -> ChromaStore:
         """Drop the collection and start an empty one for this embedder."""
         client = _client(path, url, token)
-        if COLLECTION in [c if isinstance(c, str) else c.name for c in client.list_collections()]:
-            client.delete_collection(COLLECTION)
+        with _storage(url or str(path)):
+            if COLLECTION in [c if isinstance(c, str) else c.name for c in client.list_collections()]:
+                client.delete_collection(COLLECTION)
         return cls(path, embedder=embedder, dim=dim, url=url, token=token)
 
     def generation(self) -> str:
@@ -116,7 +162,6 @@ class ChromaStore:
 
     def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str) -> None:
         """Store one document's passages (upsert: a retried write is harmless)."""
-        count = len(passages)
         if embeddings.shape[1] != (self.dim or embeddings.shape[1]):
             raise IndexMismatchError(
                 f"vectors of {embeddings.shape[1]} dimensions do not fit this index ({self.dim}). "
@@ -124,6 +169,12 @@ class ChromaStore:
             )
         if not self.dim:
             self.dim = embeddings.shape[1]
+        with _storage(self._where):
+            self._write(passages, embeddings, fingerprint)
+            self._touch()
+
+    def _write(self, passages: Sequence[Passage], embeddings: np.ndarray, fingerprint: str) -> None:
+        count = len(passages)
         for i in range(0, count, BATCH):
             batch = passages[i : i + BATCH]
             self._col.upsert(
@@ -143,11 +194,28 @@ class ChromaStore:
                     for p in batch
                 ],
             )
-        self._touch()
+
+    def check_room(self, passages: Sequence[Passage], dim: int) -> None:
+        """Refuse a write the disk cannot hold, before anything of it is written.
+
+        Chroma must not meet a full disk: its writes then fail half-way or hang (seen here in
+        collection.modify). Asked for: twice about 3 x (vector) + 4 x (text) + 1 KiB per passage
+        (SQLite rows, full-text index, HNSW, write-ahead log), plus 64 MiB of headroom.
+        """
+        if self.remote:
+            return
+        need = MIN_FREE + 2 * sum(3 * dim * 4 + 4 * len(p.text.encode()) + 1024 for p in passages)
+        free = _free_bytes(self._where)
+        if free is not None and free < need:
+            raise StoreError(
+                f"the disk holding {self._where} is full: {free / 2**20:.1f} MiB free, about "
+                f"{need / 2**20:.1f} MiB needed. Free some space and run the same command again."
+            )
 
     def delete_doc(self, doc: str) -> None:
-        self._col.delete(where={"doc": doc})
-        self._touch()
+        with _storage(self._where):
+            self._col.delete(where={"doc": doc})
+            self._touch()
 
     def load(self) -> tuple[list[Passage], np.ndarray]:
         """Every passage with its vector, in a stable order (document, position)."""

@@ -146,3 +146,69 @@ print(json.dumps({"docs": docs, "passages": len(passages), "ids": len({p.id for 
     assert all(d["stored"] == d["expected"] for d in final["docs"].values())
     # every passage once, and the vector and lexical indexes agree with the store
     assert final["passages"] == final["ids"] == final["count"] == final["vectors"] == final["lexical"]
+
+
+def _in_mount_namespace(script: str, setup: str, folder: Path) -> subprocess.CompletedProcess:
+    """Run a Python script after `setup` (mount commands) in a mount namespace of its own."""
+    if subprocess.run(["unshare", "-m", "true"]).returncode != 0:
+        pytest.fail("`unshare -m` is needed to test read-only and full data folders (run as root)")
+    (folder / "script.py").write_text(script, encoding="utf-8")
+    return subprocess.run(
+        ["unshare", "-m", "bash", "-c", f"set -e; {setup}; {sys.executable} {folder / 'script.py'}"],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+_CHECK = f"""
+import sys, json; sys.path.insert(0, {str(Path(__file__).parent)!r})
+from pathlib import Path
+from chatbot.errors import StoreError
+from chatbot.indexing import index_files
+from chatbot.store import ChromaStore
+from fakes import WordHashEmbedder
+db = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+"""
+
+
+@pytest.mark.parametrize("kind", ["read-only", "full"])
+def test_a_read_only_or_full_data_folder_is_a_clear_error_and_loses_nothing(tmp_path, kind):
+    data = tmp_path / "data"
+    data.mkdir()
+    seed = _CHECK + f"""
+store = ChromaStore(Path({str(data / "db")!r}), embedder="word-hash", dim=32)
+index_files(store, WordHashEmbedder, [Path({str(SEEDS)!r})], size=500, overlap=1)
+print(store.count())
+"""
+    done = subprocess.run([sys.executable, "-c", seed], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    before = int(done.stdout)
+    big = _docs(tmp_path / "big", 60)  # ~1,200 passages: more than the folder can take
+    attempt = _CHECK + f"""
+try:
+    store = ChromaStore(Path({str(data / "db")!r}), embedder="word-hash", dim=32)
+    index_files(store, WordHashEmbedder, [Path({str(big)!r})], size=60, overlap=0)
+    print("no error")
+except StoreError as e:
+    print("StoreError:", e)
+"""
+    if kind == "read-only":
+        setup = f"mount --bind {data} {data}; mount -o remount,ro,bind {data}"
+    else:  # a tmpfs a little larger than the index, holding a copy of it
+        used = sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
+        setup = (f"cp -a {data} {tmp_path}/copy; mount -t tmpfs -o size={used // 1024 + 200}k tmpfs {data}; "
+                 f"cp -a {tmp_path}/copy/. {data}/")
+    count = f"\nprint('count', ChromaStore(Path({str(data / 'db')!r}), embedder='word-hash', dim=32).count())"
+    if kind == "read-only":
+        count = ""  # Chroma cannot open a read-only folder at all
+    done = _in_mount_namespace(attempt + count, setup, tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "StoreError:" in done.stdout, done.stdout + done.stderr[-2000:]
+    message = done.stdout.split("StoreError:")[1].splitlines()[0]
+    assert ("read-only" if kind == "read-only" else "full") in message, message
+    assert "Traceback" not in done.stderr
+    if kind == "full":  # the index still holds exactly what it held
+        assert f"count {before}" in done.stdout, done.stdout
+    # and, outside the namespace, the index on disk is intact
+    check = _CHECK + f"print(ChromaStore(Path({str(data / 'db')!r}), embedder='word-hash', dim=32).count())"
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0 and int(done.stdout) == before, done.stderr[-2000:]

@@ -26,6 +26,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+PIDS: dict[str, int] = {}
+
+
 @pytest.fixture(scope="module")
 def server(seeded_data_dir, tmp_path_factory):
     data = tmp_path_factory.mktemp("page") / "data"
@@ -50,6 +53,7 @@ def server(seeded_data_dir, tmp_path_factory):
             time.sleep(1)
     else:
         pytest.fail("the page did not come up: " + Path(log.name).read_text())
+    PIDS["server"] = proc.pid
     yield url
     proc.terminate()
     proc.wait(timeout=30)
@@ -191,3 +195,43 @@ def test_ask_api_answers_like_the_cli(server):
     out = client.predict("Qui est le directeur technologique d'Alibaba Cloud ?", None, api_name="/ask")
     assert set(out) == {"question", "answer", "refused", "model", "sources", "timings"}
     assert "Jingren Zhou" in out["answer"] and not out["refused"] and out["sources"]
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def test_twenty_concurrent_questions_through_the_api(server):
+    """20 clients at once on loopback: every one answered, none errors, memory stays bounded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    questions = [
+        "Où est basée la start-up Mistral AI ?",
+        "Sous quelle licence IBM publie-t-il ses modèles Granite 3.0 ?",
+        "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?",
+        "Quelle est la capitale de l'Australie ?",
+        "Qu'a publié Mozilla la veille du sommet de Bletchley Park ?",
+    ] * 4
+    Client(server, verbose=False).predict(questions[0], None, api_name="/ask")  # warm
+    before = _rss_mib(PIDS["server"])
+
+    def one(q: str) -> tuple[float, dict]:
+        t0 = time.perf_counter()
+        out = Client(server, verbose=False).predict(q, None, api_name="/ask")
+        return time.perf_counter() - t0, out
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(one, questions))
+    latencies = sorted(t for t, _ in results)
+    after = _rss_mib(PIDS["server"])
+    print(f"\n20 concurrent /ask: p50 {latencies[9]:.1f} s, p95 {latencies[18]:.1f} s, "
+          f"max {latencies[-1]:.1f} s; server RSS {before:.0f} -> {after:.0f} MiB")
+    for q, (_, out) in zip(questions, results, strict=True):
+        assert out["question"] == q and out["answer"], out
+        assert out["refused"] == ("Australie" in q), out
+    assert after - before < 300, (before, after)
