@@ -35,8 +35,35 @@ CSS = """
 .sources details { margin: .3em 0; }
 .sources mark { background: #fde68a; }
 .timings { color: #6b7280; font-size: .85em; }
+a.cite { text-decoration: none; font-weight: 600; }
+.sources details.flash { outline: 3px solid #f59e0b; border-radius: 4px; }
 footer { display: none !important; }
 """
+
+
+# A citation [n] in an answer is a link to its source: clicking it opens the Sources tab's
+# passage n, scrolls it into view and flashes it (inline script: nothing loaded from elsewhere).
+HEAD = """<script>
+document.addEventListener("click", (e) => {
+  const a = e.target.closest && e.target.closest("a.cite, a[href^='#source-']");
+  if (!a) return;
+  e.preventDefault(); e.stopPropagation();
+  const id = (a.getAttribute("href") || "").slice(1);
+  const el = document.getElementById(id);
+  if (!el) return;
+  el.open = true;
+  el.scrollIntoView({block: "center"});
+  el.classList.add("flash");
+  setTimeout(() => el.classList.remove("flash"), 2500);
+}, true);
+</script>"""
+
+
+def link_citations(text: str) -> str:
+    """`[2]` -> a link to source 2 in the Sources panel."""
+    import re
+
+    return re.sub(r"\[(\d{1,2})\]", r"<a class='cite' href='#source-\1'>[\1]</a>", text)
 
 
 def _is_loopback(host: str) -> bool:
@@ -148,7 +175,8 @@ def build(app: App):
             for event in engine.stream(message, history, opts):
                 if isinstance(event, Answer):
                     chat[-1]["content"] = (
-                        f"{event.answer}\n\n<span class='timings'>{timings_line(event)}</span>"
+                        f"{link_citations(event.answer)}\n\n"
+                        f"<span class='timings'>{timings_line(event)}</span>"
                     )
                     history += [Turn("user", message), Turn("assistant", event.answer)]
                     yield chat, history, "", sources_html(event, context_of(event))
@@ -306,6 +334,7 @@ def serve(settings: Settings, *, host: str, port: int, auth: str, open_browser: 
         footer_links=[],
         theme=theme,
         css=CSS,
+        head=HEAD,
         show_error=True,
         quiet=True,
         ssr_mode=False,

@@ -131,6 +131,14 @@ def test_answer_streams_with_citation_and_source_then_follow_up(page):
     assert len({s for s in streamed if s}) >= 2, "the answer did not stream"
     sources = page.inner_text("#sources")
     assert "[1]" in sources and "003_4edc3b288bac67c9.txt" in sources and "Jingren Zhou" in sources
+    # clicking the citation in the answer brings its passage into view, highlighted
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    page.locator("#chat a.cite").first.click()
+    page.wait_for_selector("#sources #source-1.flash", timeout=5_000)
+    assert page.locator("#source-1 mark").is_visible()
+    assert page.evaluate("""() => { const r = document.getElementById('source-1').getBoundingClientRect();
+                                    return r.top >= 0 && r.top < window.innerHeight; }""")
+    assert all(p is page or p.url == "about:blank" for p in page.context.pages)  # no new tab
     shot(page, "02-reponse")
 
     follow = ask(page, "Et qu'a publié Mozilla la veille de ce sommet ?", 2)
@@ -138,6 +146,34 @@ def test_answer_streams_with_citation_and_source_then_follow_up(page):
     assert "003_4edc3b288bac67c9.txt" in page.inner_text("#sources")
     page.click("#new")
     page.wait_for_function("() => document.querySelectorAll('#chat .timings').length === 0")
+
+
+def test_two_tabs_asking_at_once_both_get_answers_and_the_second_waits(browser, server):
+    """One model serves every tab: the second question queues, and the page says so."""
+    tabs = [browser.new_page(), browser.new_page()]
+    try:
+        for tab in tabs:
+            tab.goto(server)
+            tab.wait_for_selector("#question textarea", timeout=60_000)
+        tabs[0].fill("#question textarea", "Sous quelle licence IBM publie-t-il ses modèles Granite 3.0 ?")
+        tabs[1].fill("#question textarea", "Où est basée la start-up Mistral AI ?")
+        tabs[0].click("#send")
+        tabs[1].click("#send")
+        waited = False
+        for _ in range(400):
+            text = tabs[1].inner_text("body")
+            waited = waited or bool(re.search(r"queue: \d+/\d+", text))  # Gradio's queue position
+            if tabs[1].locator("#chat .timings").count():
+                break
+            time.sleep(0.05)
+        for tab, fact in zip(tabs, ["Apache", "Paris"], strict=True):
+            tab.wait_for_function("() => document.querySelectorAll('#chat .timings').length >= 1",
+                                  timeout=120_000)
+            assert fact in tab.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
+        assert waited, "the second tab never showed that it was waiting"
+    finally:
+        for tab in tabs:
+            tab.close()
 
 
 def test_off_topic_question_is_declined(page):
