@@ -70,6 +70,8 @@ def run_bench(settings: Settings, args) -> int:
                  "store": settings.chroma_url or "embedded"}
 
     questions = (QUESTIONS * 3)[: max(1, args.questions)]
+    for q in QUESTIONS[-2:]:  # steady state: the first calls pay one-off set-up
+        app.embedder().embed_query(q)
     embed_ms, retrieve_ms = [], []
     for q in questions:
         t0 = time.perf_counter()
