@@ -157,16 +157,19 @@ class LlamaModel:
         Any special token's text found in content gets a zero-width space after its first
         character: the model reads the same characters, never the control token.
         """
+        llm = getattr(self, "_llm", None)
+        if llm is None:  # no vocabulary loaded (closed): nothing will be tokenized either
+            return text
         raw = text.encode("utf-8")
-        plain = self._llm.tokenize(raw, add_bos=False, special=False)
-        parsed = self._llm.tokenize(raw, add_bos=False, special=True)
+        plain = llm.tokenize(raw, add_bos=False, special=False)
+        parsed = llm.tokenize(raw, add_bos=False, special=True)
         if plain == parsed:
             return text
         import llama_cpp
 
         kinds = llama_cpp.LLAMA_TOKEN_ATTR_CONTROL | llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED
         special = {self._token_text(t) for t in set(parsed) - set(plain)
-                   if self._llm._model.token_get_attr(t) & kinds}
+                   if llm._model.token_get_attr(t) & kinds}
         for s in sorted((s for s in special if len(s) > 1), key=len, reverse=True):
             text = text.replace(s, s[0] + "\u200b" + s[1:])
         return text

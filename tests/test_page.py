@@ -271,3 +271,71 @@ def test_twenty_concurrent_questions_through_the_api(server):
         assert out["question"] == q and out["answer"], out
         assert out["refused"] == ("Australie" in q), out
     assert after - before < 300, (before, after)
+
+
+def _get(url: str) -> tuple[int, str]:
+    import urllib.error
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+
+
+def _status(url: str) -> int:
+    return _get(url)[0]
+
+
+def test_the_server_serves_no_file_it_does_not_have_to(server, seeded_data_dir):
+    """Gradio's file route: nothing outside its own uploads, not the index, models or system files."""
+    for path in ["/etc/passwd", str(SMALL_LLM), str(Path(__file__)),
+                 str(next(Path(seeded_data_dir).rglob("*.sqlite3")))]:
+        assert _status(f"{server}gradio_api/file={path}") in (403, 404), path
+
+
+def test_serve_off_loopback_needs_credentials(tmp_path):
+    env = dict(os.environ, CHATBOT_DATA_DIR=str(tmp_path), CHATBOT_AUTH="")
+    done = subprocess.run([sys.executable, "-m", "chatbot", "serve", "--host", "0.0.0.0"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "without credentials" in done.stderr and "--auth" in done.stderr
+
+
+def test_with_credentials_nothing_is_readable_without_them(seeded_data_dir, tmp_path):
+    from gradio_client import Client
+
+    data = tmp_path / "data"
+    shutil.copytree(seeded_data_dir, data)
+    (data / "uploads").mkdir(exist_ok=True)
+    secret = data / "uploads" / "secret.txt"
+    secret.write_text("Le code du coffre est 4521.", encoding="utf-8")
+    port = _free_port()
+    env = dict(os.environ, CHATBOT_DATA_DIR=str(data), CHATBOT_MODEL=str(SMALL_LLM),
+               CHATBOT_EMBED_MODEL=str(EMBEDDER), CHATBOT_AUTH="alice:s3cret-pass")
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline:
+            assert proc.poll() is None, log.read_text()
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(1)
+        assert _status(f"{url}gradio_api/file={secret}") in (401, 403, 404)
+        for route in ["config", "gradio_api/info"]:
+            code, body = _get(f"{url}{route}")
+            assert code in (401, 403) or ("Posez une question" not in body and "/ask" not in body), route
+        with pytest.raises(Exception):  # noqa: B017 - any refusal will do; an answer will not
+            Client(url, verbose=False).predict("Où est basée Mistral AI ?", None, api_name="/ask")
+        out = Client(url, auth=("alice", "s3cret-pass"), verbose=False).predict(
+            "Où est basée la start-up Mistral AI ?", None, api_name="/ask")
+        assert "Paris" in out["answer"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
