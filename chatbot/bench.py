@@ -64,9 +64,10 @@ def run_bench(settings: Settings, args) -> int:
     engine = app.engine()
     startup_s = _process_age_s()
     model = app.model()
+    remote = getattr(model, "remote", False)  # a model server: no raw llama.cpp to compare with
     out: dict = {"model": str(model.path), "embedder": settings.embed_model,
                  "threads": settings.threads(), "gpu": model.on_gpu, "startup_s": startup_s,
-                 "passages": len(app.retriever()), "remote": getattr(model, "remote", False),
+                 "passages": len(app.retriever()), "remote": remote,
                  "store": settings.chroma_url or "embedded"}
 
     questions = (QUESTIONS * 3)[: max(1, args.questions)]
@@ -89,12 +90,12 @@ def run_bench(settings: Settings, args) -> int:
                "evaluated_tokens": a.timings.evaluated_tokens, "ttft_ms": a.timings.ttft_ms,
                "retrieval_ms": a.timings.retrieval_ms,
                "gen_tok_s": a.timings.gen_tokens / (a.timings.gen_ms / 1000) if a.timings.gen_ms else 0.0}
-        if a.timings.prompt_tokens and not getattr(model, "remote", False):
+        if a.timings.prompt_tokens and not remote:
             row["raw_ms"] = _raw_eval_ms(engine, model, q, a)
             row["ratio"] = (a.timings.ttft_ms - a.timings.retrieval_ms) / row["raw_ms"]
             row["ratio_with_retrieval"] = a.timings.ttft_ms / row["raw_ms"]
         rows.append(row)
-    answered = [r for r in rows if "raw_ms" in r or (not r["refused"] and getattr(model, "remote", False))]
+    answered = [r for r in rows if "raw_ms" in r or (remote and not r["refused"])]
     out["questions"] = rows
     out["summary"] = {
         "ttft_ms_p50": statistics.median([r["ttft_ms"] for r in answered] or [0]),

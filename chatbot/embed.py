@@ -99,7 +99,7 @@ def _read_token_rows_from_file(model, folder: Path) -> None:
         np.array_equal(rows.read([i])[0], weight[i].detach().numpy()) for i in (0, weight.shape[0] - 1)
     ):
         return
-    auto.set_input_embeddings(_RowLookup(rows, getattr(table, "embed_scale", None)))
+    auto.set_input_embeddings(_row_lookup(rows, getattr(table, "embed_scale", None)))
 
 
 class _FileRows:
@@ -146,7 +146,8 @@ class _FileRows:
         return out
 
 
-def _lookup_module():
+def _row_lookup(rows: _FileRows, scale):
+    """The embedding layer over those rows (defined here: torch is imported only when needed)."""
     import torch
 
     class RowLookup(torch.nn.Module):
@@ -162,8 +163,4 @@ def _lookup_module():
             out = table[inverse]
             return out * self.scale if self.scale is not None else out
 
-    return RowLookup
-
-
-def _RowLookup(rows: _FileRows, scale):  # noqa: N802 - built lazily: torch is imported late
-    return _lookup_module()(rows, scale)
+    return RowLookup(rows, scale)

@@ -68,11 +68,6 @@ def index_files(
     files = find_files(paths)
     if names:
         files = [(f, names.get(f, n)) for f, n in files]
-    _index(store, embedder, files, existing, report, size=size, overlap=overlap, progress=progress)
-    return report
-
-
-def _index(store, embedder, files, existing, report, *, size, overlap, progress) -> None:
     loaded: DocEmbedder | None = None
     for path, name in files:
         try:
@@ -92,6 +87,7 @@ def _index(store, embedder, files, existing, report, *, size, overlap, progress)
         store.check_room(passages, vectors.shape[1] if vectors.ndim == 2 else 0)
         if held:
             store.delete_doc(name)
-        (report.updated if held else report.added).append(name)
         store.add(passages, vectors, fingerprint=fp)
+        (report.updated if held else report.added).append(name)
         report.passages += len(passages)
+    return report

@@ -38,7 +38,8 @@ def _storage(where: str) -> Iterator[None]:
             raise
         text = str(e)
         low = text.lower()
-        full = _free_bytes(where) is not None and _free_bytes(where) < 1 << 20
+        free = None if "://" in where else _free_bytes(where)  # a server's disk is not ours to see
+        full = free is not None and free < 1 << 20
         if "readonly" in low or "read-only" in low or "permission denied" in low:
             hint = (f"the index in {where} cannot be written: the folder is read-only. Point "
                     "CHATBOT_DATA_DIR at a writable folder (or fix its permissions).")
