@@ -51,10 +51,10 @@ class App:
     def embedder(self):
         with self._embed_lock:
             if self._embedder is None:
-                from chatbot.embed import SentenceEmbedder
+                from chatbot.embed import load_embedder
 
                 # cap the sequence at what the chunker produces (~3 characters a token, plus prompt)
-                self._embedder = SentenceEmbedder(
+                self._embedder = load_embedder(
                     self.settings.embed_path(), max_seq_length=self.settings.chunk_size // 3 + 48
                 )
             return self._embedder

@@ -68,7 +68,8 @@ def run_bench(settings: Settings, args) -> int:
     out: dict = {"model": str(model.path), "embedder": settings.embed_model,
                  "threads": settings.threads(), "gpu": model.on_gpu, "startup_s": startup_s,
                  "passages": len(app.retriever()), "remote": remote,
-                 "store": settings.chroma_url or "embedded"}
+                 "store": settings.chroma_url or "embedded",
+                 "embed_backend": getattr(app.embedder(), "backend", "")}
 
     questions = (QUESTIONS * 3)[: max(1, args.questions)]
     for q in QUESTIONS[-2:]:  # steady state: the first calls pay one-off set-up
@@ -189,7 +190,7 @@ def _print(out: dict) -> None:
     s = out["summary"]
     where = "server" if out.get("remote") else "GPU" if out["gpu"] else "CPU"
     print(f"model {Path(out['model']).name} ({where}, threads {out['threads']}), "
-          f"embedder {out['embedder']}, {out['passages']} passages")
+          f"embedder {out['embedder']} ({out['embed_backend']}), {out['passages']} passages")
     print(f"start-up to ready      {out['startup_s']:.1f} s")
     print(f"query embedding        p50 {out['query_embedding_ms']['p50']:.0f} ms  p90 {out['query_embedding_ms']['p90']:.0f} ms")
     print(f"retrieval (emb+search) p50 {out['retrieval_ms']['p50']:.0f} ms  p90 {out['retrieval_ms']['p90']:.0f} ms")

@@ -1,8 +1,16 @@
-"""The sentence-transformers adapter: the only module that imports it.
+"""The sentence-transformers adapter: the only module that imports it (or ONNX Runtime).
 
 Models are loaded from a local folder only (offline: no hub look-up). Where the model defines
 retrieval prompts (EmbeddingGemma: `task: search result | query: ` and `title: none | text: `),
 queries and documents get their own, with the document's title in place of `none`.
+
+Two back ends give the same vectors (cosine > 0.9999, checked when exporting):
+- sentence-transformers on torch, for any model folder;
+- ONNX Runtime over a graph that `chatbot models pull` exports from sentence-transformers into
+  the model's `onnx/` folder (transformer, mean pooling, dense layers, normalisation; the token
+  table stays in model.safetensors, read row by row). Measured here with EmbeddingGemma on
+  2 cores: a query in 50 ms instead of 141, passages 1.4x faster, and no torch in the process.
+`load_embedder` takes the export when it matches the weights, sentence-transformers otherwise.
 """
 
 from __future__ import annotations
@@ -16,6 +24,29 @@ import numpy as np
 from chatbot.domain import Passage
 from chatbot.errors import ConfigError
 
+ONNX_DIR = "onnx"
+ONNX_GRAPH = "chatbot-encoder.onnx"
+ONNX_STAMP = "chatbot-encoder.json"
+EXPORT_VERSION = 1
+DOC_BATCH = 4  # ONNX Runtime, 2 cores, 800-character passages: 3.4 passages/s at 4, 2.7 at 16
+
+
+def load_embedder(path: Path, *, max_seq_length: int = 256):
+    """The ONNX Runtime encoder where an export matches the weights, else sentence-transformers."""
+    _check_folder(path)
+    stamp = export_stamp(path)
+    if stamp is not None:
+        return OnnxEmbedder(path, stamp, max_seq_length=max_seq_length)
+    return SentenceEmbedder(path, max_seq_length=max_seq_length)
+
+
+def _check_folder(path: Path) -> None:
+    if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+        raise ConfigError(
+            f"{path} is not a sentence-transformers model folder. "
+            "Run `chatbot models pull` or set CHATBOT_EMBED_MODEL to a local model folder."
+        )
+
 
 class SentenceEmbedder:
     """Embeds passages and queries into unit vectors (cosine similarity is a dot product)."""
@@ -23,11 +54,7 @@ class SentenceEmbedder:
     def __init__(self, path: Path, *, max_seq_length: int = 256, device: str | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
-            raise ConfigError(
-                f"{path} is not a sentence-transformers model folder. "
-                "Run `chatbot models pull` or set CHATBOT_EMBED_MODEL to a local model folder."
-            )
+        _check_folder(path)
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
@@ -40,23 +67,18 @@ class SentenceEmbedder:
             raise ConfigError(f"cannot load the embedding model in {path}: {e}") from e
         self._model.max_seq_length = min(max_seq_length, self._model.max_seq_length or max_seq_length)
         self.name = path.name
+        self.backend = "sentence-transformers"
         self.dim = int(self._model.get_embedding_dimension())
         _read_token_rows_from_file(self._model, path)
         prompts = getattr(self._model, "prompts", {}) or {}
         self._query_prompt = prompts.get("query", "")
         self._doc_prompt = prompts.get("document", "")
 
-    def _doc_text(self, p: Passage) -> str:
-        prompt = self._doc_prompt
-        if "title: none" in prompt and p.title:
-            prompt = prompt.replace("title: none", f"title: {p.title}")
-        return prompt + p.text
-
     def embed_documents(self, passages: Sequence[Passage], *, progress: bool = False) -> np.ndarray:
         if not passages:
             return np.zeros((0, self.dim), dtype=np.float32)
         vecs = self._model.encode(
-            [self._doc_text(p) for p in passages],
+            [_doc_text(self._doc_prompt, p) for p in passages],
             batch_size=16,
             normalize_embeddings=True,
             convert_to_numpy=True,
@@ -73,6 +95,259 @@ class SentenceEmbedder:
     def encode_raw(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
         """Plain encoding with no prompt: the benchmark's reference throughput."""
         return np.asarray(self._model.encode(list(texts), batch_size=batch_size), dtype=np.float32)
+
+
+def _doc_text(prompt: str, p: Passage) -> str:
+    if "title: none" in prompt and p.title:
+        prompt = prompt.replace("title: none", f"title: {p.title}")
+    return prompt + p.text
+
+
+class OnnxEmbedder:
+    """The exported encoder on ONNX Runtime: tokenizer, token rows from the file, one graph."""
+
+    def __init__(self, path: Path, stamp: dict, *, max_seq_length: int = 256) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        folder = path / ONNX_DIR
+        try:
+            self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            options = ort.SessionOptions()
+            options.log_severity_level = 3
+            # no busy-waiting threads after each call: llama.cpp needs those cores next
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            self._session = ort.InferenceSession(
+                str(folder / ONNX_GRAPH), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as e:  # onnxruntime raises its own exception types
+            raise ConfigError(
+                f"cannot load the exported encoder in {folder}: {e}. "
+                f"Delete {folder} and run `chatbot models pull {path.name}` again."
+            ) from e
+        self._tok.no_padding()
+        self._tok.enable_truncation(min(max_seq_length, stamp["max_seq_length"]))
+        rows = _FileRows.open(path / "model.safetensors", tuple(stamp["table_shape"]))
+        if rows is None:
+            raise ConfigError(f"{path / 'model.safetensors'} does not hold the token table it did.")
+        self._rows, self._scale = rows, stamp["table_scale"]
+        self._pad = stamp["pad_id"]
+        self.name = path.name
+        self.backend = "onnxruntime"
+        self.dim = int(stamp["dim"])
+        self._query_prompt = stamp["prompts"].get("query", "")
+        self._doc_prompt = stamp["prompts"].get("document", "")
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        encs = self._tok.encode_batch(list(texts))
+        width = max(len(e.ids) for e in encs)
+        ids = np.full((len(encs), width), self._pad, dtype=np.int64)
+        mask = np.zeros((len(encs), width), dtype=np.int64)
+        for i, e in enumerate(encs):
+            ids[i, : len(e.ids)] = e.ids
+            mask[i, : len(e.ids)] = 1
+        x = self._rows.read(ids.reshape(-1).tolist()).reshape(*ids.shape, -1)
+        if self._scale is not None:
+            x = x * np.float32(self._scale)
+        return self._session.run(None, {"inputs_embeds": x, "attention_mask": mask})[0]
+
+    def _encode_sorted(self, texts: list[str], batch_size: int, progress: bool) -> np.ndarray:
+        # batches of similar length: padding costs as much as text
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        starts = range(0, len(texts), batch_size)
+        if progress:
+            from tqdm import tqdm
+
+            starts = tqdm(starts, desc="Batches", unit="batch")
+        for s in starts:
+            idx = order[s : s + batch_size]
+            out[idx] = self._encode([texts[i] for i in idx])
+        return out
+
+    def embed_documents(self, passages: Sequence[Passage], *, progress: bool = False) -> np.ndarray:
+        if not passages:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        texts = [_doc_text(self._doc_prompt, p) for p in passages]
+        return self._encode_sorted(texts, DOC_BATCH, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([self._query_prompt + text])[0]
+
+    def encode_raw(self, texts: Sequence[str], *, batch_size: int = DOC_BATCH) -> np.ndarray:
+        """Plain encoding with no prompt: the benchmark's reference throughput."""
+        return self._encode_sorted(list(texts), batch_size, False)
+
+
+def _weights_id(path: Path) -> str | None:
+    """Size and header digest of model.safetensors: what the export was made from, read in 1 ms."""
+    import hashlib
+    import struct
+
+    f_path = path / "model.safetensors"
+    try:
+        with open(f_path, "rb") as f:
+            (n,) = struct.unpack("<Q", f.read(8))
+            head = f.read(min(n, 1 << 24))
+        size = f_path.stat().st_size
+    except (OSError, struct.error):
+        return None
+    return f"{size}:{hashlib.sha256(head).hexdigest()}"
+
+
+def export_stamp(path: Path) -> dict | None:
+    """The export's description when it exists and was made from these weights."""
+    import json
+
+    try:
+        stamp = json.loads((path / ONNX_DIR / ONNX_STAMP).read_text())
+    except (OSError, ValueError):
+        return None
+    ok = (
+        isinstance(stamp, dict)
+        and stamp.get("version") == EXPORT_VERSION
+        and stamp.get("weights") == _weights_id(path)
+        and (path / ONNX_DIR / ONNX_GRAPH).is_file()
+    )
+    return stamp if ok else None
+
+
+def export_onnx(path: Path) -> bool:
+    """Export the model's encoder for ONNX Runtime into path/onnx; False if its shape is not ours.
+
+    The graph takes token vectors and the attention mask and returns unit sentence vectors; it is
+    checked against sentence-transformers on sample texts before it is put in place.
+    """
+    import json
+    import shutil
+    import tempfile
+    import warnings
+
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    if export_stamp(path) is not None:
+        return True
+    _check_folder(path)
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    encoder = _export_module(st)
+    table = st[0].auto_model.get_input_embeddings()
+    shape = tuple(getattr(table, "weight", torch.empty(0)).shape)
+    rows = _FileRows.open(path / "model.safetensors", shape) if len(shape) == 2 else None
+    if encoder is None or rows is None:
+        return False
+    scale = getattr(table, "embed_scale", None)
+    stamp = {
+        "version": EXPORT_VERSION, "weights": _weights_id(path), "dim": int(st.get_embedding_dimension()),
+        "max_seq_length": int(st.max_seq_length or 512), "table_shape": list(shape),
+        "table_scale": None if scale is None else float(scale),
+        "pad_id": int(st.tokenizer.pad_token_id or 0), "prompts": dict(st.prompts or {}),
+        "torch": torch.__version__,
+    }
+    path.joinpath(ONNX_DIR).mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".export-", dir=path / ONNX_DIR) as tmp:
+        tmpdir = Path(tmp)
+        sample = st.tokenizer(["a b", "c"], return_tensors="pt", padding=True)
+        with torch.inference_mode():
+            x = table(sample["input_ids"])
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on Python branches it froze
+            torch.onnx.export(
+                encoder, (x, sample["attention_mask"]), str(tmpdir / ONNX_GRAPH),
+                input_names=["inputs_embeds", "attention_mask"], output_names=["embedding"],
+                dynamic_axes={"inputs_embeds": {0: "batch", 1: "tokens"},
+                              "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}},
+                opset_version=17, dynamo=False,
+            )
+        tok = st.tokenizer.backend_tokenizer
+        tok.no_padding()
+        tok.no_truncation()
+        (tmpdir / "tokenizer.json").write_text(tok.to_str())
+        (tmpdir / ONNX_STAMP).write_text(json.dumps(stamp, indent=1))
+        _check_export(st, path, tmpdir, stamp)
+        for name in (ONNX_GRAPH, "tokenizer.json", ONNX_STAMP):  # the stamp last: it says "done"
+            os.replace(tmpdir / name, path / ONNX_DIR / name)
+    shutil.rmtree(path / ONNX_DIR / "__pycache__", ignore_errors=True)
+    return True
+
+
+def _check_export(st, path: Path, folder: Path, stamp: dict) -> None:
+    """The export must give sentence-transformers' vectors, short texts and truncated long ones."""
+    probes = [
+        Passage(id="p0", doc="probe", position=0, start=0, end=0, title="Probe",
+                text="Mistral AI a publié Mistral 7B sous licence Apache 2.0."),
+        Passage(id="p1", doc="probe", position=1, start=0, end=0, text="Le modèle " * 700),
+    ]
+    twin = OnnxEmbedder.__new__(OnnxEmbedder)
+    # the export in its temporary folder, before it is put in place
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    twin._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    twin._tok.enable_truncation(stamp["max_seq_length"])
+    twin._session = ort.InferenceSession(str(folder / ONNX_GRAPH), providers=["CPUExecutionProvider"])
+    twin._rows = _FileRows.open(path / "model.safetensors", tuple(stamp["table_shape"]))
+    twin._scale, twin._pad, twin.dim = stamp["table_scale"], stamp["pad_id"], stamp["dim"]
+    twin._query_prompt = stamp["prompts"].get("query", "")
+    twin._doc_prompt = stamp["prompts"].get("document", "")
+    got = np.vstack([twin.embed_documents(probes), twin.embed_query("Qui a publié Mistral 7B ?")[None]])
+    want = np.vstack([
+        st.encode([_doc_text(twin._doc_prompt, p) for p in probes], normalize_embeddings=True),
+        st.encode([twin._query_prompt + "Qui a publié Mistral 7B ?"], normalize_embeddings=True),
+    ])
+    worst = float(np.min(np.sum(got * want, axis=1)))
+    if worst < 0.9999:
+        raise ConfigError(f"the ONNX export of {path.name} differs from sentence-transformers "
+                          f"(cosine {worst:.5f}); it was not kept.")
+
+
+def _export_module(st):
+    """Transformer -> mean pooling -> dense layers -> normalisation as one torch module, or None."""
+    import torch
+
+    mods = list(st)
+    kinds = [type(m).__name__ for m in mods]
+    if kinds[:2] != ["Transformer", "Pooling"] or any(k not in ("Dense", "Normalize") for k in kinds[2:]):
+        return None
+    if mods[1].get_config_dict().get("pooling_mode") != "mean":
+        return None
+    dense = []
+    for m in mods[2:]:
+        if isinstance(m, torch.nn.Module) and type(m).__name__ == "Dense":
+            if not isinstance(m.activation_function, torch.nn.Identity):
+                return None
+            dense.append(m.linear)
+    normalize = kinds[-1] == "Normalize"
+    auto = mods[0].auto_model
+    bidirectional = getattr(auto.config, "use_bidirectional_attention", None)
+    window = getattr(auto.config, "sliding_window", None)
+    if bidirectional is False:
+        return None  # a causal mask is not what we pass below
+    if window:  # within the window, Gemma's sliding attention sees what full attention sees
+        st.max_seq_length = min(st.max_seq_length or window, window)
+
+    class Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.auto = auto
+            self.dense = torch.nn.ModuleList(dense)
+
+        def forward(self, inputs_embeds, attention_mask):
+            mask = attention_mask
+            if bidirectional:  # Gemma's layers take their mask per attention kind
+                full = attention_mask[:, None, None, :].bool()
+                mask = {"full_attention": full, "sliding_attention": full}
+            h = self.auto(inputs_embeds=inputs_embeds, attention_mask=mask, use_cache=False).last_hidden_state
+            w = attention_mask.unsqueeze(-1).to(h.dtype)
+            v = (h * w).sum(1) / w.sum(1).clamp(min=1e-9)
+            for layer in self.dense:
+                v = layer(v)
+            return torch.nn.functional.normalize(v, dim=-1) if normalize else v
+
+    return Encoder().eval()
 
 
 def _read_token_rows_from_file(model, folder: Path) -> None:

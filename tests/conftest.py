@@ -51,9 +51,9 @@ def settings_factory(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from chatbot.embed import SentenceEmbedder
+    from chatbot.embed import load_embedder
 
-    return SentenceEmbedder(_require(EMBEDDER))
+    return load_embedder(_require(EMBEDDER))
 
 
 @pytest.fixture(scope="session")

@@ -88,6 +88,13 @@ def test_corrupt_model_is_a_clear_error(seeded_data_dir, tmp_path):
 
 
 @pytest.mark.model
+def test_a_context_too_small_for_the_prompt_is_a_clear_error(seeded_data_dir):
+    question = "Qui est le directeur technologique d'Alibaba Cloud Intelligence ? " * 28  # ~1,900 characters
+    done = chatbot("ask", question, data_dir=seeded_data_dir, env={"CHATBOT_N_CTX": "512"})
+    assert_clean_error(done, "tokens but the model's context holds 512", "CHATBOT_N_CTX")
+
+
+@pytest.mark.model
 def test_bad_questions_exit_with_a_message(seeded_data_dir):
     assert_clean_error(chatbot("ask", "   ", data_dir=seeded_data_dir), "empty")
 

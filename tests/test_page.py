@@ -211,6 +211,29 @@ def test_a_bad_upload_shows_an_error_and_keeps_the_index(page, tmp_path):
     assert "Jingren Zhou" in answer
 
 
+def test_uploads_are_limited_in_type_and_size(page, server, tmp_path):
+    import httpx
+
+    tool = tmp_path / "outil.exe"
+    tool.write_bytes(b"MZ\x90\x00" * 64)
+    page.get_by_role("tab", name="Documents").click()
+    page.set_input_files("#upload input[type=file]", str(tool))
+    page.wait_for_function("() => document.querySelector('body').innerText.includes('outil.exe')",
+                           timeout=60_000)
+    assert "non pris en charge" in page.inner_text("body") or "Invalid file type" in page.inner_text("body")
+    # over the limit: refused by the server before anything is written where documents live
+    big = tmp_path / "enorme.txt"
+    big.write_bytes(b"a" * (21 * 1024 * 1024))
+    with big.open("rb") as f:
+        r = httpx.post(f"{server}gradio_api/upload", files={"files": ("enorme.txt", f, "text/plain")},
+                       timeout=60, trust_env=False)
+    assert r.status_code == 413, (r.status_code, r.text[:200])
+    page.click("#documents input")
+    listed = page.get_by_role("listbox").inner_text()
+    page.keyboard.press("Escape")
+    assert "001_" in listed and "enorme.txt" not in listed and "outil.exe" not in listed
+
+
 def test_switch_model_from_the_page(page):
     page.get_by_role("tab", name="Modèle").click()
     page.click("#model-picker input")

@@ -1,0 +1,78 @@
+"""The two embedding back ends: the ONNX Runtime export and sentence-transformers agree."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from chatbot.domain import Passage
+from chatbot.embed import ONNX_DIR, ONNX_STAMP, SentenceEmbedder, export_onnx, load_embedder
+from tests.conftest import EMBEDDER, MINILM, ROOT, _require
+
+QUESTIONS = ["Qui a fondé Mistral AI ?", "Under which licence is Granite released?"]
+PASSAGES = [
+    Passage(id="a", doc="a.md", text="Mistral AI, fondée à Paris en 2023, publie ses modèles.",
+            position=0, start=0, end=55, title="Mistral"),
+    Passage(id="b", doc="b.md", text="IBM publie Granite 3.0 sous licence Apache 2.0. " * 40,
+            position=0, start=0, end=1960),
+]
+
+
+@pytest.mark.slow
+def test_embeddinggemma_export_gives_sentence_transformers_vectors(embedder):
+    assert embedder.backend == "onnxruntime", "make test exports EmbeddingGemma when it pulls it"
+    reference = SentenceEmbedder(_require(EMBEDDER))
+    for q in QUESTIONS:
+        assert float(embedder.embed_query(q) @ reference.embed_query(q)) > 0.9999
+    got, want = embedder.embed_documents(PASSAGES), reference.embed_documents(PASSAGES)
+    assert np.all(np.sum(got * want, axis=1) > 0.9999)  # titles in the prompt, long text truncated
+
+
+@pytest.fixture()
+def minilm_copy(tmp_path):
+    dest = tmp_path / "all-minilm-l6-v2"
+    shutil.copytree(_require(MINILM), dest, ignore=shutil.ignore_patterns(ONNX_DIR))
+    return dest
+
+
+@pytest.mark.slow
+def test_export_is_used_only_while_it_matches_the_weights(minilm_copy):
+    assert load_embedder(minilm_copy).backend == "sentence-transformers"  # nothing exported yet
+    assert export_onnx(minilm_copy)
+    fast = load_embedder(minilm_copy)
+    assert fast.backend == "onnxruntime"
+    stamp_file = minilm_copy / ONNX_DIR / ONNX_STAMP
+    stamp = json.loads(stamp_file.read_text())
+    stamp["weights"] = "1:other-weights"
+    stamp_file.write_text(json.dumps(stamp))
+    slow = load_embedder(minilm_copy)
+    assert slow.backend == "sentence-transformers"
+    assert float(fast.embed_query(QUESTIONS[0]) @ slow.embed_query(QUESTIONS[0])) > 0.9999
+
+
+@pytest.mark.slow
+def test_a_model_we_cannot_export_runs_on_sentence_transformers(minilm_copy):
+    pooling = minilm_copy / "1_Pooling" / "config.json"
+    config = json.loads(pooling.read_text())
+    config.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    pooling.write_text(json.dumps(config))
+    assert not export_onnx(minilm_copy)
+    assert not (minilm_copy / ONNX_DIR / ONNX_STAMP).exists()
+    assert load_embedder(minilm_copy).backend == "sentence-transformers"
+
+
+def test_the_exported_encoder_does_not_load_torch():
+    """Start-up and memory: the app's process never imports torch when the export is there."""
+    _require(EMBEDDER / ONNX_DIR / ONNX_STAMP)
+    code = (
+        "import sys; from pathlib import Path; from chatbot.embed import load_embedder; "
+        f"e = load_embedder(Path({str(EMBEDDER)!r})); e.embed_query('Bonjour'); "
+        "print(e.backend, 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.split() == ["onnxruntime", "False"], out.stderr
