@@ -37,9 +37,9 @@ models: install
 ingest: models
 	$(CHATBOT) ingest seeds
 
-# The browser tests need Debian's chromium and chromedriver.
+# The browser tests need Debian's chromium and chromedriver; the offline test records connections with strace.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@command -v chromium >/dev/null && command -v strace >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver strace >/dev/null; }
 
 test: install browser
 	$(CHATBOT) models pull $(TEST_LLM) embeddinggemma-300m all-minilm-l6-v2

@@ -39,6 +39,7 @@ def _offline() -> None:
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "ANONYMIZED_TELEMETRY": "False",
         "GRADIO_ANALYTICS_ENABLED": "False",
+        "ORT_DISABLE_TELEMETRY": "1",  # ONNX Runtime 1.29+ reports to Microsoft from Linux too
         "TOKENIZERS_PARALLELISM": "false",
     }.items():
         os.environ.setdefault(key, value)

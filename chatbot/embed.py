@@ -107,9 +107,9 @@ class OnnxEmbedder:
     """The exported encoder on ONNX Runtime: tokenizer, token rows from the file, one graph."""
 
     def __init__(self, path: Path, stamp: dict, *, max_seq_length: int = 256) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        ort = _onnxruntime()
         folder = path / ONNX_DIR
         try:
             self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -177,6 +177,15 @@ class OnnxEmbedder:
     def encode_raw(self, texts: Sequence[str], *, batch_size: int = DOC_BATCH) -> np.ndarray:
         """Plain encoding with no prompt: the benchmark's reference throughput."""
         return self._encode_sorted(list(texts), batch_size, False)
+
+
+def _onnxruntime():
+    """ONNX Runtime with its telemetry off (1.29+ reports to Microsoft from Linux too, unless told
+    before its first session; found by the offline test's connection trace)."""
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+    import onnxruntime
+
+    return onnxruntime
 
 
 def _weights_id(path: Path) -> str | None:
@@ -283,9 +292,9 @@ def _check_export(st, path: Path, folder: Path, stamp: dict) -> None:
     ]
     twin = OnnxEmbedder.__new__(OnnxEmbedder)
     # the export in its temporary folder, before it is put in place
-    import onnxruntime as ort
     from tokenizers import Tokenizer
 
+    ort = _onnxruntime()
     twin._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
     twin._tok.enable_truncation(stamp["max_seq_length"])
     twin._session = ort.InferenceSession(str(folder / ONNX_GRAPH), providers=["CPUExecutionProvider"])
