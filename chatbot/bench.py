@@ -169,9 +169,10 @@ def _scale(app, settings: Settings, n: int) -> dict:
         docs.mkdir()
         per_doc = 200
         for i in range(0, n, per_doc):
-            body = "\n".join(f"Note {i + j} : " + " ".join(rng.sample(sentences, 3))
-                             for j in range(min(per_doc, n - i)))
-            (docs / f"synth{i // per_doc:05d}.txt").write_text(body, encoding="utf-8")
+            # a heading opens a passage: one note, one passage (two when its sentences are long)
+            body = "\n\n".join(f"## Note {i + j}\n\n" + " ".join(rng.sample(sentences, 2))
+                               for j in range(min(per_doc, n - i)))
+            (docs / f"synth{i // per_doc:05d}.md").write_text(body, encoding="utf-8")
         tmp = App(settings.model_copy(update={"data_dir": Path(d) / "data", "chroma_url": ""}))
         tmp._embedder = app.embedder()
         t0 = time.perf_counter()

@@ -68,7 +68,7 @@ def index_files(
     files = find_files(paths)
     if names:
         files = [(f, names.get(f, n)) for f, n in files]
-    loaded: DocEmbedder | None = None
+    todo = []  # read and chunked first, so the progress bar knows the whole job
     for path, name in files:
         try:
             doc = read_document(path, name)
@@ -80,14 +80,27 @@ def index_files(
         if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:
             report.unchanged.append(name)
             continue
-        passages = chunk(doc, size=size, overlap=overlap)
-        if loaded is None:
-            loaded = embedder()
-        vectors = loaded.embed_documents(passages, progress=progress)
-        store.check_room(passages, vectors.shape[1] if vectors.ndim == 2 else 0)
-        if held:
-            store.delete_doc(name)
-        store.add(passages, vectors, fingerprint=fp)
-        (report.updated if held else report.added).append(name)
-        report.passages += len(passages)
+        todo.append((name, chunk(doc, size=size, overlap=overlap), fp, held))
+    if not todo:
+        return report
+    loaded: DocEmbedder = embedder()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=sum(len(p) for _, p, _, _ in todo), unit="passage", desc="Indexing")
+    try:
+        for name, passages, fp, held in todo:
+            vectors = loaded.embed_documents(passages)
+            store.check_room(passages, vectors.shape[1] if vectors.ndim == 2 else 0)
+            if held:
+                store.delete_doc(name)
+            store.add(passages, vectors, fingerprint=fp)
+            (report.updated if held else report.added).append(name)
+            report.passages += len(passages)
+            if bar is not None:
+                bar.update(len(passages))
+    finally:
+        if bar is not None:
+            bar.close()
     return report
