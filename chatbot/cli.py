@@ -107,7 +107,13 @@ def _export_embedder(target) -> None:
         print(f"{target.name}: ONNX export already in {target / 'onnx'}", file=sys.stderr)
         return
     print(f"{target.name}: exporting the encoder for ONNX Runtime...", file=sys.stderr)
-    if export_onnx(target):
+    try:
+        done = export_onnx(target)
+    except (OSError, ConfigError) as e:  # a read-only models folder, a failed check: not fatal
+        print(f"{target.name}: not exported ({e}); sentence-transformers will run it, slower",
+              file=sys.stderr)
+        return
+    if done:
         print(f"{target.name}: ONNX export ready in {target / 'onnx'}", file=sys.stderr)
     else:
         print(f"{target.name}: not exportable; sentence-transformers will run it", file=sys.stderr)

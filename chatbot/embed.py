@@ -106,11 +106,12 @@ def _doc_text(prompt: str, p: Passage) -> str:
 class OnnxEmbedder:
     """The exported encoder on ONNX Runtime: tokenizer, token rows from the file, one graph."""
 
-    def __init__(self, path: Path, stamp: dict, *, max_seq_length: int = 256) -> None:
+    def __init__(self, path: Path, stamp: dict, *, max_seq_length: int = 256,
+                 folder: Path | None = None) -> None:
         from tokenizers import Tokenizer
 
         ort = _onnxruntime()
-        folder = path / ONNX_DIR
+        folder = folder or path / ONNX_DIR  # another folder: an export being checked
         try:
             self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
             options = ort.SessionOptions()
@@ -290,18 +291,7 @@ def _check_export(st, path: Path, folder: Path, stamp: dict) -> None:
                 text="Mistral AI a publié Mistral 7B sous licence Apache 2.0."),
         Passage(id="p1", doc="probe", position=1, start=0, end=0, text="Le modèle " * 700),
     ]
-    twin = OnnxEmbedder.__new__(OnnxEmbedder)
-    # the export in its temporary folder, before it is put in place
-    from tokenizers import Tokenizer
-
-    ort = _onnxruntime()
-    twin._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    twin._tok.enable_truncation(stamp["max_seq_length"])
-    twin._session = ort.InferenceSession(str(folder / ONNX_GRAPH), providers=["CPUExecutionProvider"])
-    twin._rows = _FileRows.open(path / "model.safetensors", tuple(stamp["table_shape"]))
-    twin._scale, twin._pad, twin.dim = stamp["table_scale"], stamp["pad_id"], stamp["dim"]
-    twin._query_prompt = stamp["prompts"].get("query", "")
-    twin._doc_prompt = stamp["prompts"].get("document", "")
+    twin = OnnxEmbedder(path, stamp, max_seq_length=stamp["max_seq_length"], folder=folder)
     got = np.vstack([twin.embed_documents(probes), twin.embed_query("Qui a publié Mistral 7B ?")[None]])
     want = np.vstack([
         st.encode([_doc_text(twin._doc_prompt, p) for p in probes], normalize_embeddings=True),
