@@ -74,7 +74,7 @@ class SentenceEmbedder:
         self._query_prompt = prompts.get("query", "")
         self._doc_prompt = prompts.get("document", "")
 
-    def embed_documents(self, passages: Sequence[Passage], *, progress: bool = False) -> np.ndarray:
+    def embed_documents(self, passages: Sequence[Passage]) -> np.ndarray:
         if not passages:
             return np.zeros((0, self.dim), dtype=np.float32)
         vecs = self._model.encode(
@@ -82,7 +82,7 @@ class SentenceEmbedder:
             batch_size=16,
             normalize_embeddings=True,
             convert_to_numpy=True,
-            show_progress_bar=progress,
+            show_progress_bar=False,
         )
         return np.asarray(vecs, dtype=np.float32)
 
@@ -152,32 +152,27 @@ class OnnxEmbedder:
             x = x * np.float32(self._scale)
         return self._session.run(None, {"inputs_embeds": x, "attention_mask": mask})[0]
 
-    def _encode_sorted(self, texts: list[str], batch_size: int, progress: bool) -> np.ndarray:
+    def _encode_sorted(self, texts: list[str], batch_size: int) -> np.ndarray:
         # batches of similar length: padding costs as much as text
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        starts = range(0, len(texts), batch_size)
-        if progress:
-            from tqdm import tqdm
-
-            starts = tqdm(starts, desc="Batches", unit="batch")
-        for s in starts:
+        for s in range(0, len(texts), batch_size):
             idx = order[s : s + batch_size]
             out[idx] = self._encode([texts[i] for i in idx])
         return out
 
-    def embed_documents(self, passages: Sequence[Passage], *, progress: bool = False) -> np.ndarray:
+    def embed_documents(self, passages: Sequence[Passage]) -> np.ndarray:
         if not passages:
             return np.zeros((0, self.dim), dtype=np.float32)
         texts = [_doc_text(self._doc_prompt, p) for p in passages]
-        return self._encode_sorted(texts, DOC_BATCH, progress)
+        return self._encode_sorted(texts, DOC_BATCH)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._encode([self._query_prompt + text])[0]
 
     def encode_raw(self, texts: Sequence[str], *, batch_size: int = DOC_BATCH) -> np.ndarray:
         """Plain encoding with no prompt: the benchmark's reference throughput."""
-        return self._encode_sorted(list(texts), batch_size, False)
+        return self._encode_sorted(list(texts), batch_size)
 
 
 def _onnxruntime():
@@ -189,20 +184,30 @@ def _onnxruntime():
     return onnxruntime
 
 
+def _safetensors_header(path: Path) -> bytes | None:
+    """The JSON header of a safetensors file (it opens with the header's length, a u64)."""
+    import struct
+
+    try:
+        with open(path, "rb") as f:
+            (n,) = struct.unpack("<Q", f.read(8))
+            if n > 1 << 26:  # not a safetensors header
+                return None
+            raw = f.read(n)
+    except (OSError, struct.error):
+        return None
+    return raw if len(raw) == n else None
+
+
 def _weights_id(path: Path) -> str | None:
     """Size and header digest of model.safetensors: what the export was made from, read in 1 ms."""
     import hashlib
-    import struct
 
     f_path = path / "model.safetensors"
-    try:
-        with open(f_path, "rb") as f:
-            (n,) = struct.unpack("<Q", f.read(8))
-            head = f.read(min(n, 1 << 24))
-        size = f_path.stat().st_size
-    except (OSError, struct.error):
+    head = _safetensors_header(f_path)
+    if head is None:
         return None
-    return f"{size}:{hashlib.sha256(head).hexdigest()}"
+    return f"{f_path.stat().st_size}:{hashlib.sha256(head).hexdigest()}"
 
 
 def export_stamp(path: Path) -> dict | None:
@@ -388,15 +393,15 @@ class _FileRows:
 
     @classmethod
     def open(cls, path: Path, shape: tuple[int, int]) -> _FileRows | None:
-        """Find the tensor of this shape in a safetensors file (header: u64 length, JSON)."""
+        """Find the tensor of this shape in a safetensors file."""
         import json
-        import struct
 
+        raw = _safetensors_header(path)
         try:
-            with open(path, "rb") as f:
-                (n,) = struct.unpack("<Q", f.read(8))
-                header = json.loads(f.read(n))
-        except (OSError, ValueError, struct.error):
+            header = json.loads(raw) if raw is not None else None
+        except ValueError:
+            return None
+        if not isinstance(header, dict):
             return None
         found = [
             v for k, v in header.items()
@@ -407,7 +412,7 @@ class _FileRows:
         start, end = found[0]["data_offsets"]
         if end - start != shape[0] * shape[1] * 4:
             return None
-        return cls(path, 8 + n + start, shape)
+        return cls(path, 8 + len(raw) + start, shape)
 
     def read(self, ids) -> np.ndarray:
         out = np.empty((len(ids), self.shape[1]), dtype=np.float32)

@@ -29,7 +29,7 @@ class Store(Protocol):
 
 
 class DocEmbedder(Protocol):
-    def embed_documents(self, passages: Sequence[Passage], *, progress: bool = False) -> np.ndarray: ...
+    def embed_documents(self, passages: Sequence[Passage]) -> np.ndarray: ...
 
 
 @dataclass

@@ -29,7 +29,7 @@ class WordHashEmbedder:
         n = np.linalg.norm(v)
         return v / n if n else v
 
-    def embed_documents(self, passages, *, progress=False):
+    def embed_documents(self, passages):
         self.calls += 1
         time.sleep(self.delay)
         return np.stack([self._vec(p.text) for p in passages]) if passages else np.zeros((0, DIM))
