@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(1, ge=0, le=3, description="sentences repeated between neighbouring passages")
     top_k: int = Field(3, ge=1, le=20, description="passages retrieved for the model")
     context_chars: int = Field(
-        700, ge=100, description="characters of those passages the model reads (best sentences first)"
+        500, ge=100, description="characters of those passages the model reads (best sentences first)"
     )
     lexical_weight: float = Field(1.0, ge=0.0, description="weight of the lexical ranking in the fusion")
     dense_weight: float = Field(1.0, ge=0.0, description="weight of the dense ranking in the fusion")

@@ -20,7 +20,8 @@ from chatbot.text import analyze, normalize, sentence_spans, words
 
 _LEANING = frozenset("il elle ils elles ce cet cette ces cela ça celui celle leur leurs son sa ses "
                      "lui y en".split())
-MIN_SHARE = 0.2  # below this, a sentence is not considered related to the question
+MIN_GAIN = 0.1  # a sentence chosen for its terms adds at least this share of the question's
+MIN_SEED = 0.05  # a passage's best sentence below this share: the passage is shown by its opening
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,15 @@ def select(
     """The excerpts to show the model, in hit order; hits with nothing chosen are dropped."""
     q = set(analyze(query))
     total = sum(idf(t) for t in q) or 1.0
-    scored: list[tuple[float, int, int]] = []  # (score, hit index, sentence index)
     per_hit = [_sentences(h.passage.text) for h in hits]
-    for i, sents in enumerate(per_hit):
-        for j, s in enumerate(sents):
-            share = sum(idf(t) for t in q & set(analyze(s))) / total
-            scored.append((share - 0.05 * i, i, j))
+    terms = [[q & set(analyze(s)) for s in sents] for sents in per_hit]
+    share = [[sum(idf(t) for t in ts) / total for ts in row] for row in terms]
     chosen: dict[int, set[int]] = {}
     seen: set[str] = set()  # neighbouring passages overlap: a sentence is shown once
     used = 0
 
     def take(i: int, j: int) -> bool:
+        """Show sentence j of passage i if the budget allows (True when already shown)."""
         nonlocal used
         key = normalize(per_hit[i][j])
         if key in seen:
@@ -66,20 +65,58 @@ def select(
         used += cost
         return True
 
-    best = max(scored, default=(0.0, 0, 0))
-    if best[0] < MIN_SHARE and hits:  # nothing lexical to go on: trust the retrieval order
-        for j in range(len(per_hit[0])):
-            if not take(0, j):
-                break
-    for score, i, j in sorted(scored, key=lambda x: (-x[0], x[1], x[2])):
-        if score < MIN_SHARE:
+    # 1. the best passage's best sentence; then the sentences that cover the rest of the
+    #    question's terms, each adding the most terms not yet covered (idf-weighted; the better
+    #    passage first on a tie); then a sentence for every passage still without one. A
+    #    passage whose sentences share (almost) nothing with the question was found by meaning:
+    #    its opening stands for it. A chosen sentence brings the one before when it leans on it.
+    windows: dict[int, tuple[int, int]] = {}
+    covered: set[str] = set()
+
+    def pick(i: int, j: int) -> None:
+        lo = j
+        first = (words(per_hit[i][j])[:1] or [""])[0]
+        if j > 0 and (first in _LEANING or len(per_hit[i][j]) < 80) and take(i, j - 1):
+            lo = j - 1
+        if take(i, j):
+            covered.update(terms[i][j])
+            a, b = windows.get(i, (lo, j))
+            windows[i] = (min(a, lo), max(b, j))
+
+    def seed(i: int) -> None:
+        j = max(range(len(per_hit[i])), key=lambda j: (share[i][j], -j))
+        pick(i, j if share[i][j] >= MIN_SEED else 0)
+
+    if hits:
+        seed(0)
+    tried: set[tuple[int, int]] = set()
+    while used < budget:
+        gain, i, j = max(((sum(idf(t) for t in terms[i][j] - covered) / total - 0.05 * i, i, j)
+                          for i in range(len(per_hit)) for j in range(len(per_hit[i]))
+                          if (i, j) not in tried), key=lambda x: (x[0], -x[1], -x[2]),
+                         default=(0.0, 0, 0))
+        if gain < MIN_GAIN:
             break
-        sent = per_hit[i][j]
-        first = (words(sent)[:1] or [""])[0]
-        if j > 0 and (first in _LEANING or len(sent) < 80):
-            take(i, j - 1)  # the sentence leans on the one before it
-        if not take(i, j):
-            continue
+        tried.add((i, j))
+        pick(i, j)
+    for i in range(len(per_hit)):
+        if i not in windows:
+            seed(i)
+    # 2. then grow every window by a neighbouring sentence in turn (the one sharing more with
+    #    the question, the next one on a tie) while the budget lasts: the model reads the
+    #    answer's context, not a lone sentence, and passages ranked high by meaning alone keep
+    #    their say
+    growing = list(windows)
+    while growing:
+        for i in list(growing):
+            lo, hi = windows[i]
+            sides = [(share[i][j], j == hi + 1, j) for j in (lo - 1, hi + 1) if 0 <= j < len(per_hit[i])]
+            for _, _, j in sorted(sides, reverse=True):
+                if take(i, j):
+                    windows[i] = (min(lo, j), max(hi, j))
+                    break
+            else:
+                growing.remove(i)
     return [
         Excerpt(hits[i], " … ".join(per_hit[i][j] for j in sorted(js)))
         for i, js in sorted(chosen.items())

@@ -254,7 +254,8 @@ def run_eval(settings: Settings, args) -> int:
         flat = {**{f"retrieval_{k}": v for k, v in figures.pop("retrieval").items()}, **figures}
         report = write_report(flat, rows, modes, settings)
         if args.json:
-            print(json.dumps({"figures": flat, "retrieval_modes": modes, "report": str(report)},
+            print(json.dumps({"figures": flat, "retrieval_modes": modes, "answers": rows,
+                              "report": str(report)},
                              ensure_ascii=False, indent=2))
         else:
             for k, v in flat.items():

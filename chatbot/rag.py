@@ -66,7 +66,7 @@ class Options:
     max_tokens: int = 320
     temperature: float = 0.0
     seed: int = 0
-    context_chars: int = 700
+    context_chars: int = 500
     min_coverage: float = 0.5
     min_dense: float = 0.18
     history_turns: int = 2
@@ -95,7 +95,10 @@ def standalone(question: str, history: Sequence[Turn]) -> str:
         return question
     w = words(question)
     if len(analyze(question)) <= 3 or any(x in _FOLLOW_UP for x in w):
-        return f"{previous[-1]} {question}"
+        # the pronoun often points at a name the last answer gave ("son poste" -> Dave Bergmann)
+        answers = [t.content for t in history if t.role == "assistant" and not is_refusal(t.content)]
+        named = [n for n in names(answers[-1]) if not n[0].isdigit()] if answers else []
+        return " ".join([previous[-1], *dict.fromkeys(named), question])
     return question
 
 
@@ -237,10 +240,13 @@ class Engine:
 
     def _messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
                   titles: Sequence[str], o: Options) -> list[Turn]:
-        block = "\n\n".join(
-            self.prompts.render("passage", n=p.n, title=f" ({t})" if t else "", text=p.text)
-            for p, t in zip(passages, titles, strict=True)
-        )
+        shown: set[str] = set()  # a document's title once: its later excerpts repeat no tokens
+        parts = []
+        for p, t in zip(passages, titles, strict=True):
+            parts.append(self.prompts.render(
+                "passage", n=p.n, title=f" ({t})" if t and p.doc not in shown else "", text=p.text))
+            shown.add(p.doc)
+        block = "\n\n".join(parts)
         user = self.prompts.render("user", passages=block, question=question)
         past = list(history)[-2 * o.history_turns:]
         past = [Turn(t.role, t.content[:600]) for t in past if t.role in ("user", "assistant")]

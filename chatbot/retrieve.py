@@ -52,7 +52,7 @@ class Retriever:
         self.lexical_weight = lexical_weight
         self.dense_weight = dense_weight if embedder is not None else 0.0
         self.rrf_k = rrf_k
-        self.bm25 = BM25([p.text for p in self.passages])
+        self.bm25 = BM25([f"{p.title} {p.text}" if p.title else p.text for p in self.passages])
         self.last_ms = 0.0
 
     def __len__(self) -> int:

@@ -46,7 +46,8 @@ def test_answer_floor(engine, items):
     assert f["french"] >= FLOOR["french"], wrong
 
 
-# Measured with the 0.5B model on 2026-11-23: right 0.722, cited 0.974, off-topic declined 0.929,
-# wrongly declined 0.130, French 0.985 (the 1.5B: 0.815, 1.000, 1.000, 0.074, 1.000).
-FLOOR = {"right": 0.66, "cited_right": 0.92, "declined_off_topic": 0.85, "wrongly_declined": 0.19,
+# Measured with the 0.5B model on 2026-11-23 (session 4: excerpts by term coverage, 500
+# characters): right 0.667, cited 0.972, off-topic declined 0.929, wrongly declined 0.093, French
+# 1.000 (the 1.5B: 0.870, 1.000, 1.000, 0.000, 1.000).
+FLOOR = {"right": 0.62, "cited_right": 0.92, "declined_off_topic": 0.85, "wrongly_declined": 0.15,
          "french": 0.95}

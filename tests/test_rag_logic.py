@@ -120,6 +120,16 @@ def test_follow_ups_borrow_the_previous_question_and_new_topics_do_not():
         "Sous quelle licence est publié le modèle Martinet ?"
 
 
+def test_a_follow_up_also_borrows_the_names_the_last_answer_gave():
+    history = [Turn("user", "Qui a fondé le projet Hirondelle ?"),
+               Turn("assistant", "C'est Louise Martin qui l'a fondé [1].")]
+    query = standalone("Et quel est son poste ?", history)
+    assert "Louise Martin" in query and "Hirondelle" in query
+    declined = [history[0], Turn("assistant", DECLINE)]
+    assert standalone("Et quel est son poste ?", declined) == \
+        "Qui a fondé le projet Hirondelle ? Et quel est son poste ?"
+
+
 @pytest.mark.parametrize(("text", "english"), [
     ("What did Mozilla publish before the summit?", True),
     ("Qu'a publié Mozilla avant le sommet ?", False),
