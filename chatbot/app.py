@@ -36,7 +36,13 @@ class App:
             self.retriever()
         finally:
             loader.join()
-        self.engine()
+        self._prime()
+
+    def _prime(self) -> None:
+        """Evaluate the prompt's fixed opening now, not during the first question (~2 s on a CPU)."""
+        engine = self.engine()
+        with engine.model.lock:
+            engine.model.prime(engine.system)
 
     def _try_model(self) -> None:
         # engine() calls model() again and reports any error in the caller's thread
@@ -181,6 +187,7 @@ class App:
         if old is not None:
             with old.lock:
                 old.close()
+        self._prime()
 
     def close(self) -> None:
         if self._model is not None:

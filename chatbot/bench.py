@@ -5,8 +5,8 @@
 - per question: prompt tokens, tokens llama.cpp actually evaluated (after prefix reuse), time to
   first token, generation speed, and the raw llama.cpp time to evaluate those same tokens from the
   same cached prefix: the ratio is the product's overhead;
-- ingestion: passages/s through the whole pipeline against raw sentence-transformers encoding of
-  the same passages;
+- ingestion: passages/s through the whole pipeline against the encoder alone on the same inputs
+  (document prompt included): the ratio is the cost of reading, chunking and storing;
 - peak memory (resident set).
 """
 
@@ -140,8 +140,11 @@ def _ingestion(app, settings: Settings) -> dict:
     passages = [p for f, n in find_files([seeds])
                 for p in chunk(read_document(f, n), size=settings.chunk_size, overlap=settings.chunk_overlap)]
     emb = app.embedder()
+    # the reference: the encoder alone on exactly what ingestion encodes (the model's document
+    # prompt and title included), so the ratio is the cost of reading, chunking and storing
+    emb.embed_documents(passages[:4])  # warm
     t0 = time.perf_counter()
-    emb.encode_raw([p.text for p in passages])
+    emb.embed_documents(passages)
     raw = len(passages) / (time.perf_counter() - t0)
     with tempfile.TemporaryDirectory() as d:
         tmp = App(settings.model_copy(update={"data_dir": Path(d), "chroma_url": ""}))
@@ -203,8 +206,8 @@ def _print(out: dict) -> None:
           f"({s['evaluated_tokens_p50']:.0f} evaluated), ttft/raw {s['ratio_p50']:.2f} "
           f"({s['ratio_with_retrieval_p50']:.2f} with retrieval), generation {s['gen_tok_s_p50']:.1f} tok/s")
     i = out["ingestion"]
-    print(f"ingestion              {i['ingest_per_s']:.1f} passages/s vs raw encoding "
-          f"{i['raw_encode_per_s']:.1f}/s (ratio {i['ratio']:.2f})")
+    print(f"ingestion              {i['ingest_per_s']:.1f} passages/s vs the encoder alone on the "
+          f"same inputs {i['raw_encode_per_s']:.1f}/s (ratio {i['ratio']:.2f})")
     if "scale" in out:
         sc = out["scale"]
         print(f"at {sc['passages']} passages: ingest {sc['ingest_s']:.0f} s, retrieval p50 "

@@ -92,10 +92,6 @@ class SentenceEmbedder:
         )
         return np.asarray(vec[0], dtype=np.float32)
 
-    def encode_raw(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
-        """Plain encoding with no prompt: the benchmark's reference throughput."""
-        return np.asarray(self._model.encode(list(texts), batch_size=batch_size), dtype=np.float32)
-
 
 def _doc_text(prompt: str, p: Passage) -> str:
     if "title: none" in prompt and p.title:
@@ -169,10 +165,6 @@ class OnnxEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._encode([self._query_prompt + text])[0]
-
-    def encode_raw(self, texts: Sequence[str], *, batch_size: int = DOC_BATCH) -> np.ndarray:
-        """Plain encoding with no prompt: the benchmark's reference throughput."""
-        return self._encode_sorted(list(texts), batch_size)
 
 
 def _onnxruntime():

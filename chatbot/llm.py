@@ -189,6 +189,20 @@ class LlamaModel:
             n += 1
         return min(n, len(tokens) - 1)  # llama.cpp re-evaluates at least the last token
 
+    def prime(self, system: str) -> int:
+        """Evaluate once what every prompt opens with: the system turn and the template's text up
+        to the user's words. Even the first question then pays only for its own tokens. Hold
+        `lock`. Returns the number of tokens held.
+        """
+        a = self.tokenize(self.render([Turn("system", system), Turn("user", "a")])[0])
+        b = self.tokenize(self.render([Turn("system", system), Turn("user", "b")])[0])
+        n = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), 0)
+        held = list(self._llm._input_ids[: self._llm.n_tokens])
+        if n and held[:n] != a[:n]:
+            self._llm.reset()
+            self._llm.eval(a[:n])
+        return n
+
     def stream(
         self,
         messages: Sequence[Turn],

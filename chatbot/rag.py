@@ -47,6 +47,8 @@ class Model(Protocol):
 
     def count(self, text: str) -> int: ...
 
+    def prime(self, system: str) -> int: ...
+
 
 class Searcher(Protocol):
     last_ms: float

@@ -40,6 +40,10 @@ class RemoteModel:
         # may batch several clients, but one user's answers should not compete with each other
         self.lock = threading.Lock()
 
+    def prime(self, system: str) -> int:
+        """Nothing to do here: the server keeps its own prompt cache."""
+        return 0
+
     def _first_model(self) -> str:
         try:
             r = self._http.get("/models")

@@ -123,3 +123,20 @@ def test_another_embedder_is_refused_until_rebuild(tmp_path):
     assert_clean_error(other, "all-minilm-l6-v2", "ingest --rebuild")
     rebuilt = chatbot("ingest", "--rebuild", str(SEEDS / "004_4aa242230e059d09.txt"), data_dir=data)
     assert rebuilt.returncode == 0 and "1 added" in rebuilt.stdout
+
+
+@pytest.mark.model
+def test_bench_measures_the_product_against_the_raw_libraries(seeded_data_dir):
+    done = chatbot("bench", "--json", "--questions", "2", data_dir=seeded_data_dir)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    first, second = out["questions"]
+    # the fixed instructions are evaluated once per loaded model, at start-up: every question,
+    # the first included, pays only for its own tokens
+    opening = first["prompt_tokens"] - first["evaluated_tokens"]
+    assert opening > 50
+    assert second["prompt_tokens"] - second["evaluated_tokens"] >= opening
+    assert all(q["raw_ms"] > 0 and q["ratio"] > 0 and q["ttft_ms"] > 0 for q in out["questions"])
+    assert out["retrieval_ms"]["p50"] >= out["query_embedding_ms"]["p50"] * 0.5 > 0
+    assert out["ingestion"]["passages"] > 0 and 0 < out["ingestion"]["ratio"] < 2
+    assert out["startup_s"] > 0 and out["peak_rss_mib"] > 0
