@@ -10,7 +10,7 @@ from chatbot.config import Settings, project_root
 from chatbot.errors import ChatbotError
 from chatbot.indexing import Report, index_files
 from chatbot.prompts import Prompts
-from chatbot.rag import Engine, Options
+from chatbot.rag import DECLINE, Engine, Options
 
 
 class App:
@@ -36,18 +36,18 @@ class App:
             self.retriever()
         finally:
             loader.join()
-        self._prime()
+        self.engine()
 
-    def _prime(self) -> None:
+    def _prime(self, model) -> None:
         """Evaluate the prompt's fixed opening now, not during the first question (~2 s on a CPU)."""
-        engine = self.engine()
-        with engine.model.lock:
-            engine.model.prime(engine.system)
+        system = Prompts(project_root() / "prompts").render("system", decline=DECLINE)
+        with model.lock:
+            model.prime(system)
 
     def _try_model(self) -> None:
         # engine() calls model() again and reports any error in the caller's thread
         with contextlib.suppress(ChatbotError):
-            self.model()
+            self._prime(self.model())
 
     # -- parts -------------------------------------------------------------------------------
     @property
@@ -187,7 +187,7 @@ class App:
         if old is not None:
             with old.lock:
                 old.close()
-        self._prime()
+        self._prime(new)
 
     def close(self) -> None:
         if self._model is not None:
