@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     seed: int = Field(0, description="sampling seed")
     chunk_size: int = Field(800, ge=100, description="target passage size in characters")
     chunk_overlap: int = Field(1, ge=0, le=3, description="sentences repeated between neighbouring passages")
-    top_k: int = Field(3, ge=1, le=20, description="passages retrieved for the model")
+    top_k: int = Field(4, ge=1, le=20, description="passages retrieved for the model")
     context_chars: int = Field(
         500, ge=100, description="characters of those passages the model reads (best sentences first)"
     )

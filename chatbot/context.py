@@ -22,6 +22,7 @@ _LEANING = frozenset("il elle ils elles ce cet cette ces cela ça celui celle le
                      "lui y en".split())
 MIN_GAIN = 0.1  # a sentence chosen for its terms adds at least this share of the question's
 MIN_SEED = 0.05  # a passage's best sentence below this share: the passage is shown by its opening
+RANK_PENALTY = 0.03  # per rank: a lower passage must add this much more of the question
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def select(
         seed(0)
     tried: set[tuple[int, int]] = set()
     while used < budget:
-        gain, i, j = max(((sum(idf(t) for t in terms[i][j] - covered) / total - 0.05 * i, i, j)
+        gain, i, j = max(((sum(idf(t) for t in terms[i][j] - covered) / total - RANK_PENALTY * i, i, j)
                           for i in range(len(per_hit)) for j in range(len(per_hit[i]))
                           if (i, j) not in tried), key=lambda x: (x[0], -x[1], -x[2]),
                          default=(0.0, 0, 0))

@@ -64,7 +64,7 @@ class Searcher(Protocol):
 
 @dataclass
 class Options:
-    top_k: int = 3
+    top_k: int = 4
     max_tokens: int = 320
     temperature: float = 0.0
     seed: int = 0

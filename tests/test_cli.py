@@ -28,9 +28,9 @@ def assert_clean_error(done, *words):
 
 
 def test_config_prints_the_effective_settings():
-    done = chatbot("config", "--top-k", "4", env={"CHATBOT_TEMPERATURE": "0.3", "CHATBOT_AUTH": "a:b"})
+    done = chatbot("config", "--top-k", "5", env={"CHATBOT_TEMPERATURE": "0.3", "CHATBOT_AUTH": "a:b"})
     cfg = json.loads(done.stdout)
-    assert cfg["top_k"] == 4 and cfg["temperature"] == 0.3 and cfg["auth"] == "***"
+    assert cfg["top_k"] == 5 and cfg["temperature"] == 0.3 and cfg["auth"] == "***"
 
 
 def test_invalid_setting_is_a_clear_error():
