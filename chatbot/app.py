@@ -10,7 +10,7 @@ from chatbot.config import Settings, project_root
 from chatbot.errors import ChatbotError
 from chatbot.indexing import Report, index_files
 from chatbot.prompts import Prompts
-from chatbot.rag import DECLINE, Engine, Options
+from chatbot.rag import Engine, Options, system_prompt
 
 
 class App:
@@ -40,7 +40,7 @@ class App:
 
     def _prime(self, model) -> None:
         """Evaluate the prompt's fixed opening now, not during the first question (~2 s on a CPU)."""
-        system = Prompts(project_root() / "prompts").render("system", decline=DECLINE)
+        system = system_prompt(Prompts(project_root() / "prompts"))
         with model.lock:
             model.prime(system)
 

@@ -3,11 +3,13 @@
 Time to the first token is dominated by the number of prompt tokens llama.cpp must evaluate
 (measured: about 60 tokens/s for the 1.5B model on 2 cores, so 400 tokens of passages are ~7 s).
 Retrieval works best on passages of ~800 characters, but an answer usually sits in one or two
-sentences. So each retrieved passage is cut to its sentences that share the most informative
-terms with the question (idf-weighted), plus the sentence before a chosen one when it opens with
-a pronoun or is short, within a character budget shared by all passages, best passage first.
-When no sentence shares enough with the question (a paraphrase), the best passage's opening
-sentences are kept instead, so the model still sees the passage retrieval found most relevant.
+sentences, which need their context. So, within a character budget shared by all passages: the best
+passage's best sentence; then the sentences that add the most question terms not yet covered
+(idf-weighted, a lower passage handicapped), so that sentences repeating the same terms do not
+crowd out the rest; a sentence for every other passage (its opening when none shares enough: a
+passage found by meaning alone); then every excerpt grows by its neighbouring sentences, passage
+by passage, until the budget is spent. A chosen sentence that opens with a pronoun or is short
+brings the sentence before it.
 """
 
 from __future__ import annotations

@@ -53,6 +53,16 @@ def _model_params(*, repack: bool) -> Iterator[None]:
             C.llama_model_default_params = default
 
 
+def _shared(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens two token lists have in common."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 class LlamaModel:
     """A GGUF chat model in process."""
 
@@ -180,13 +190,12 @@ class LlamaModel:
     def count(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
+    def _held(self) -> list[int]:
+        """The tokens whose state llama.cpp holds now."""
+        return list(self._llm._input_ids[: self._llm.n_tokens])
+
     def cached_prefix(self, tokens: Sequence[int]) -> int:
-        held = self._llm._input_ids[: self._llm.n_tokens]
-        n = 0
-        for a, b in zip(held, tokens, strict=False):
-            if a != b:
-                break
-            n += 1
+        n = _shared(self._held(), tokens)
         return min(n, len(tokens) - 1)  # llama.cpp re-evaluates at least the last token
 
     def prime(self, system: str) -> int:
@@ -196,9 +205,8 @@ class LlamaModel:
         """
         a = self.tokenize(self.render([Turn("system", system), Turn("user", "a")])[0])
         b = self.tokenize(self.render([Turn("system", system), Turn("user", "b")])[0])
-        n = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), 0)
-        held = list(self._llm._input_ids[: self._llm.n_tokens])
-        if n and held[:n] != a[:n]:
+        n = _shared(a, b)
+        if n and _shared(self._held(), a) < n:
             self._llm.reset()
             self._llm.eval(a[:n])
         return n

@@ -47,8 +47,6 @@ class Model(Protocol):
 
     def count(self, text: str) -> int: ...
 
-    def prime(self, system: str) -> int: ...
-
 
 class Searcher(Protocol):
     last_ms: float
@@ -72,6 +70,11 @@ class Options:
     min_coverage: float = 0.5
     min_dense: float = 0.18
     history_turns: int = 2
+
+
+def system_prompt(prompts: Prompts) -> str:
+    """The fixed instructions every prompt opens with."""
+    return prompts.render("system", decline=DECLINE)
 
 
 def clean_question(question: str) -> str:
@@ -162,7 +165,7 @@ class Engine:
         self.model = model
         self.prompts = prompts
         self.options = options
-        self.system = prompts.render("system", decline=DECLINE)
+        self.system = system_prompt(prompts)
 
     def ask(self, question: str, history: Sequence[Turn] = (), options: Options | None = None) -> Answer:
         answer = None
