@@ -100,23 +100,35 @@ def cmd_models_pull(args) -> int:
 
 
 def _export_embedder(target) -> None:
-    """The ONNX Runtime export next to the weights (2.8x faster queries); once, then a no-op."""
-    from chatbot.embed import export_onnx, export_stamp
+    """The ONNX Runtime export next to the weights (2.8x faster queries) and its int8 query graph
+    (1.5x faster again); each made once, then a no-op."""
+    from chatbot.embed import export_onnx, export_stamp, quantize_queries
 
     if export_stamp(target) is not None:
         print(f"{target.name}: ONNX export already in {target / 'onnx'}", file=sys.stderr)
-        return
-    print(f"{target.name}: exporting the encoder for ONNX Runtime...", file=sys.stderr)
-    try:
-        done = export_onnx(target)
-    except (OSError, ConfigError) as e:  # a read-only models folder, a failed check: not fatal
-        print(f"{target.name}: not exported ({e}); sentence-transformers will run it, slower",
-              file=sys.stderr)
-        return
-    if done:
-        print(f"{target.name}: ONNX export ready in {target / 'onnx'}", file=sys.stderr)
     else:
-        print(f"{target.name}: not exportable; sentence-transformers will run it", file=sys.stderr)
+        print(f"{target.name}: exporting the encoder for ONNX Runtime...", file=sys.stderr)
+        try:
+            done = export_onnx(target)
+        except (OSError, ConfigError) as e:  # a read-only models folder, a failed check: not fatal
+            print(f"{target.name}: not exported ({e}); sentence-transformers will run it, slower",
+                  file=sys.stderr)
+            return
+        if not done:
+            print(f"{target.name}: not exportable; sentence-transformers will run it", file=sys.stderr)
+            return
+        print(f"{target.name}: ONNX export ready in {target / 'onnx'}", file=sys.stderr)
+    try:
+        worst = quantize_queries(target)
+    except (OSError, ConfigError) as e:
+        print(f"{target.name}: no int8 query graph ({e}); queries use the float32 one", file=sys.stderr)
+        return
+    if worst is None:
+        print(f"{target.name}: the int8 query graph drifted from float32; queries use float32",
+              file=sys.stderr)
+    else:
+        print(f"{target.name}: int8 query graph ready (cosine to float32 >= {worst:.3f})",
+              file=sys.stderr)
 
 
 def cmd_models_list(args) -> int:

@@ -11,7 +11,11 @@ import numpy as np
 import pytest
 
 from chatbot.domain import Passage
-from chatbot.embed import ONNX_DIR, ONNX_STAMP, SentenceEmbedder, export_onnx, load_embedder
+from chatbot import embed
+from chatbot.embed import (
+    ONNX_DIR, ONNX_STAMP, QUERY_GRAPH, QUERY_STAMP, SentenceEmbedder, export_onnx, load_embedder,
+    quantize_queries,
+)
 from tests.conftest import EMBEDDER, MINILM, ROOT, _require
 
 QUESTIONS = ["Qui a fondé Mistral AI ?", "Under which licence is Granite released?"]
@@ -25,10 +29,10 @@ PASSAGES = [
 
 @pytest.mark.slow
 def test_embeddinggemma_export_gives_sentence_transformers_vectors(embedder):
-    assert embedder.backend == "onnxruntime", "make test exports EmbeddingGemma when it pulls it"
+    assert embedder.backend == "onnxruntime, int8 queries", "make test exports it when it pulls it"
     reference = SentenceEmbedder(_require(EMBEDDER))
-    for q in QUESTIONS:
-        assert float(embedder.embed_query(q) @ reference.embed_query(q)) > 0.9999
+    for q in QUESTIONS:  # queries through the int8 graph: close, not equal
+        assert 0.97 < float(embedder.embed_query(q) @ reference.embed_query(q)) < 0.9999
     got, want = embedder.embed_documents(PASSAGES), reference.embed_documents(PASSAGES)
     assert np.all(np.sum(got * want, axis=1) > 0.9999)  # titles in the prompt, long text truncated
 
@@ -56,6 +60,33 @@ def test_export_is_used_only_while_it_matches_the_weights(minilm_copy):
 
 
 @pytest.mark.slow
+def test_int8_query_graph_is_kept_only_while_it_stays_close_to_float32(minilm_copy, monkeypatch):
+    assert export_onnx(minilm_copy)
+    exact = load_embedder(minilm_copy)
+    assert exact.backend == "onnxruntime"
+    monkeypatch.setattr(embed, "QUERY_MIN_COSINE", 1.0)  # no int8 graph is that close
+    assert quantize_queries(minilm_copy) is None
+    assert sorted(f.name for f in (minilm_copy / ONNX_DIR).iterdir()) == sorted(
+        ["chatbot-encoder.onnx", "tokenizer.json", ONNX_STAMP])  # nothing half-made left behind
+    monkeypatch.undo()
+    worst = quantize_queries(minilm_copy)
+    assert worst is not None and 0.97 <= worst < 1.0
+    assert (minilm_copy / ONNX_DIR / QUERY_GRAPH).is_file()
+    assert json.loads((minilm_copy / ONNX_DIR / QUERY_STAMP).read_text())["min_cosine"] == round(worst, 5)
+    assert quantize_queries(minilm_copy) == round(worst, 5)  # a no-op now
+    fast = load_embedder(minilm_copy)
+    assert fast.backend == "onnxruntime, int8 queries"
+    assert fast._docs is None  # the passage graph waits for passages
+    for q in QUESTIONS:
+        assert 0.97 < float(fast.embed_query(q) @ exact.embed_query(q)) < 0.9999
+    assert np.allclose(fast.embed_documents(PASSAGES), exact.embed_documents(PASSAGES), atol=1e-6)
+    stamp = json.loads((minilm_copy / ONNX_DIR / ONNX_STAMP).read_text())
+    stamp["weights"] = "1:other-weights"
+    (minilm_copy / ONNX_DIR / ONNX_STAMP).write_text(json.dumps(stamp))
+    assert load_embedder(minilm_copy).backend == "sentence-transformers"  # stale: neither graph
+
+
+@pytest.mark.slow
 def test_a_model_we_cannot_export_runs_on_sentence_transformers(minilm_copy):
     pooling = minilm_copy / "1_Pooling" / "config.json"
     config = json.loads(pooling.read_text())
@@ -72,7 +103,7 @@ def test_the_exported_encoder_does_not_load_torch():
     code = (
         "import sys; from pathlib import Path; from chatbot.embed import load_embedder; "
         f"e = load_embedder(Path({str(EMBEDDER)!r})); e.embed_query('Bonjour'); "
-        "print(e.backend, 'torch' in sys.modules)"
+        "print(e.backend, 'torch' in sys.modules, sep='|')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert out.stdout.split() == ["onnxruntime", "False"], out.stderr
+    assert out.stdout.strip() == "onnxruntime, int8 queries|False", out.stderr
