@@ -10,10 +10,16 @@ import sys
 import numpy as np
 import pytest
 
-from chatbot.domain import Passage
 from chatbot import embed
+from chatbot.domain import Passage
 from chatbot.embed import (
-    ONNX_DIR, ONNX_STAMP, QUERY_GRAPH, QUERY_STAMP, SentenceEmbedder, export_onnx, load_embedder,
+    ONNX_DIR,
+    ONNX_STAMP,
+    QUERY_GRAPH,
+    QUERY_STAMP,
+    SentenceEmbedder,
+    export_onnx,
+    load_embedder,
     quantize_queries,
 )
 from tests.conftest import EMBEDDER, MINILM, ROOT, _require
