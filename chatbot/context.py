@@ -3,12 +3,12 @@
 Time to the first token is dominated by the number of prompt tokens llama.cpp must evaluate
 (measured: about 60 tokens/s for the 1.5B model on 2 cores, so 400 tokens of passages are ~7 s).
 Retrieval works best on passages of ~800 characters, but an answer usually sits in one or two
-sentences, which need their context. So, within a character budget shared by all passages: the best
-passage's best sentence; then the sentences that add the most question terms not yet covered
-(idf-weighted, a lower passage handicapped), so that sentences repeating the same terms do not
-crowd out the rest; a sentence for every other passage (its opening when none shares enough: a
-passage found by meaning alone); then every excerpt grows by its neighbouring sentences, passage
-by passage, until the budget is spent. A chosen sentence that opens with a pronoun or is short
+sentences, which need their context. So, within a character budget shared by all passages: the
+sentences that add the most question terms not yet covered (idf-weighted, a lower passage
+handicapped), so that sentences repeating the same terms do not crowd out the rest; a sentence for
+every passage still without one (its opening when none shares enough: a passage found by meaning
+alone); then every excerpt grows by its neighbouring sentences, passage by passage, until the
+budget is spent. A chosen sentence that opens with a pronoun or is short
 brings the sentence before it.
 """
 
@@ -68,9 +68,10 @@ def select(
         used += cost
         return True
 
-    # 1. the best passage's best sentence; then the sentences that cover the rest of the
-    #    question's terms, each adding the most terms not yet covered (idf-weighted; the better
-    #    passage first on a tie); then a sentence for every passage still without one. A
+    # 1. the sentences that cover the question's terms, each adding the most terms not yet
+    #    covered (idf-weighted, a lower passage handicapped; the better passage first on a tie),
+    #    so the best sentence may come from the second passage; then a sentence for every
+    #    passage still without one, the best passage first. A
     #    passage whose sentences share (almost) nothing with the question was found by meaning:
     #    its opening stands for it. A chosen sentence brings the one before when it leans on it.
     windows: dict[int, tuple[int, int]] = {}
@@ -90,8 +91,6 @@ def select(
         j = max(range(len(per_hit[i])), key=lambda j: (share[i][j], -j))
         pick(i, j if share[i][j] >= MIN_SEED else 0)
 
-    if hits:
-        seed(0)
     tried: set[tuple[int, int]] = set()
     while used < budget:
         gain, i, j = max(((sum(idf(t) for t in terms[i][j] - covered) / total - RANK_PENALTY * i, i, j)
