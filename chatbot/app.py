@@ -27,9 +27,16 @@ class App:
         self._lock = threading.RLock()  # guards the index, the engine and swapping
         self._embed_lock = threading.Lock()  # the two models load under locks of their own,
         self._model_lock = threading.Lock()  # so that they can load at the same time
+        self.primed = threading.Event()  # the prompt's opening evaluated (see warm_up)
 
     def warm_up(self) -> None:
-        """Load the chat model while the embedder and the index load: start-up is the longer one."""
+        """Load the chat model while the embedder and the index load: start-up is the longer one.
+
+        The prompt's fixed opening is then evaluated in the background (`primed` is set when it
+        is done; ~2 s on a CPU): a question asked meanwhile waits for the model, as it would have
+        waited for those tokens anyway, and one asked later finds them cached. The thread is not
+        a daemon: a process that ends sooner waits for it rather than free the model under it.
+        """
         loader = threading.Thread(target=self._try_model, daemon=True)
         loader.start()
         try:
@@ -44,10 +51,21 @@ class App:
         with model.lock:
             model.prime(system)
 
+    def _prime_then_signal(self, model) -> None:
+        try:
+            with contextlib.suppress(ChatbotError):
+                self._prime(model)
+        finally:
+            self.primed.set()
+
     def _try_model(self) -> None:
         # engine() calls model() again and reports any error in the caller's thread
-        with contextlib.suppress(ChatbotError):
-            self._prime(self.model())
+        try:
+            model = self.model()
+        except ChatbotError:
+            self.primed.set()
+            return
+        threading.Thread(target=self._prime_then_signal, args=(model,), name="prime").start()
 
     # -- parts -------------------------------------------------------------------------------
     @property
@@ -191,5 +209,6 @@ class App:
 
     def close(self) -> None:
         if self._model is not None:
-            self._model.close()
+            with self._model.lock:  # not under a priming still running
+                self._model.close()
 
