@@ -143,6 +143,7 @@ class App:
             n_threads=threads,
             n_threads_batch=threads_batch,
             n_batch=self.settings.n_batch,
+            flash_attn=self.settings.flash_attn,
             n_gpu_layers=self.settings.n_gpu_layers,
             seed=self.settings.seed,
             repack=self.settings.cpu_repack,
