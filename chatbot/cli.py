@@ -95,13 +95,13 @@ def cmd_models_pull(args) -> int:
     for name in args.names or [DEFAULT_LLM]:
         target = pull(name, s.models_dir)
         if ARTIFACTS[name].kind == "embedder":
-            _export_embedder(target)
+            _export_embedder(target, int8_queries=ARTIFACTS[name].int8_queries)
     return 0
 
 
-def _export_embedder(target) -> None:
-    """The ONNX Runtime export next to the weights (2.8x faster queries) and its int8 query graph
-    (1.5x faster again); each made once, then a no-op."""
+def _export_embedder(target, *, int8_queries: bool) -> None:
+    """The ONNX Runtime export next to the weights (2.8x faster queries) and, where it was measured
+    to pay, its int8 query graph (1.5x faster again); each made once, then a no-op."""
     from chatbot.embed import export_onnx, export_stamp, quantize_queries
 
     if export_stamp(target) is not None:
@@ -118,6 +118,8 @@ def _export_embedder(target) -> None:
             print(f"{target.name}: not exportable; sentence-transformers will run it", file=sys.stderr)
             return
         print(f"{target.name}: ONNX export ready in {target / 'onnx'}", file=sys.stderr)
+    if not int8_queries:
+        return
     try:
         worst = quantize_queries(target)
     except (OSError, ConfigError) as e:

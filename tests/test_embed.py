@@ -113,3 +113,13 @@ def test_the_exported_encoder_does_not_load_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "onnxruntime, int8 queries|False", out.stderr
+
+
+def test_only_the_embedder_measured_for_it_gets_int8_queries():
+    """`models pull` quantizes EmbeddingGemma's query graph, not all-MiniLM's (it lost a dense hit@1)."""
+    from chatbot.provision import ARTIFACTS
+
+    assert ARTIFACTS["embeddinggemma-300m"].int8_queries and not ARTIFACTS["all-minilm-l6-v2"].int8_queries
+    _require(MINILM / ONNX_DIR / ONNX_STAMP)
+    assert not (MINILM / ONNX_DIR / QUERY_GRAPH).exists()
+    assert load_embedder(MINILM).backend == "onnxruntime"
