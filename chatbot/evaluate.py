@@ -229,6 +229,7 @@ def run_eval(settings: Settings, args) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="chatbot-eval-")
         settings = settings.model_copy(update={"data_dir": Path(tmp.name)})
     app = App(settings)
+    compared: dict = {}
     try:
         if args.corpus:
             app.ingest([Path(p) for p in args.corpus])
@@ -236,12 +237,17 @@ def run_eval(settings: Settings, args) -> int:
             corpus = [Path(p) for p in args.corpus] if args.corpus else [project_root() / "seeds"]
             compared = compare_embedders(settings, items, args.embedders, corpus)
             for name, modes in compared.items():
-                secs = modes.pop("_ingest_s")["seconds"]
+                secs = modes["_ingest_s"]["seconds"]
+                if args.json:
+                    continue
                 print(f"{name} (index built in {secs:.0f} s):")
                 for m, f in modes.items():
-                    print(f"  {m:>10}: hit@1 {f['hit@1']:.3f}  hit@3 {f['hit@3']:.3f}  "
-                          f"hit@5 {f['hit@5']:.3f}  MRR {f['mrr']:.3f}")
+                    if m != "_ingest_s":
+                        print(f"  {m:>10}: hit@1 {f['hit@1']:.3f}  hit@3 {f['hit@3']:.3f}  "
+                              f"hit@5 {f['hit@5']:.3f}  MRR {f['mrr']:.3f}")
             if args.retrieval_only:
+                if args.json:
+                    print(json.dumps({"embedders": compared}, ensure_ascii=False, indent=2))
                 return 0
         modes = retrieval_modes(app, items)
         figures: dict = {"retrieval": modes[_current_mode(settings)] if _current_mode(settings) in modes
@@ -255,7 +261,7 @@ def run_eval(settings: Settings, args) -> int:
         report = write_report(flat, rows, modes, settings)
         if args.json:
             print(json.dumps({"figures": flat, "retrieval_modes": modes, "answers": rows,
-                              "report": str(report)},
+                              "report": str(report), **({"embedders": compared} if compared else {})},
                              ensure_ascii=False, indent=2))
         else:
             for k, v in flat.items():

@@ -141,3 +141,21 @@ def test_bench_measures_the_product_against_the_raw_libraries(seeded_data_dir):
     assert out["ingestion"]["passages"] > 0 and 0 < out["ingestion"]["ratio"] < 2
     assert out["startup_s"] > 0 and out["peak_rss_mib"] > 0
     assert out["primed_s"] >= out["startup_s"]  # the opening is evaluated after ready, then cached
+
+
+@pytest.mark.slow
+def test_eval_compares_embedders_as_json(tmp_path):
+    """`eval --embedders` on a corpus: each embedder on an index of its own, JSON when asked."""
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"question": "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?",
+                    "facts": [["Jingren Zhou"]], "evidence": "Jingren Zhou"}) + "\n"
+        + json.dumps({"question": "Quelle est la capitale de l'Australie ?", "type": "offtopic"}) + "\n"
+    )
+    done = chatbot("eval", "--retrieval-only", "--json", "--questions", str(questions),
+                   "--embedders", str(MINILM), "--corpus", *map(str, sorted(SEEDS.iterdir())),
+                   data_dir=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)["embedders"][str(MINILM)]
+    assert out["bm25"]["questions"] == 1 and out["bm25"]["hit@1"] == 1.0  # the name is in one passage
+    assert out["_ingest_s"]["seconds"] > 0
