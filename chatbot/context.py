@@ -8,8 +8,8 @@ sentences that add the most question terms not yet covered (idf-weighted, a lowe
 handicapped), so that sentences repeating the same terms do not crowd out the rest; a sentence for
 every passage still without one (its opening when none shares enough: a passage found by meaning
 alone); then every excerpt grows by its neighbouring sentences, passage by passage, until the
-budget is spent. A chosen sentence that opens with a pronoun or is short
-brings the sentence before it.
+budget is spent. A chosen sentence that opens with a pronoun or is short brings the sentence
+before it.
 """
 
 from __future__ import annotations

@@ -236,11 +236,8 @@ def run_eval(settings: Settings, args) -> int:
         if args.embedders:
             corpus = [Path(p) for p in args.corpus] if args.corpus else [project_root() / "seeds"]
             compared = compare_embedders(settings, items, args.embedders, corpus)
-            for name, modes in compared.items():
-                secs = modes["_ingest_s"]["seconds"]
-                if args.json:
-                    continue
-                print(f"{name} (index built in {secs:.0f} s):")
+            for name, modes in ({} if args.json else compared).items():
+                print(f"{name} (index built in {modes['_ingest_s']['seconds']:.0f} s):")
                 for m, f in modes.items():
                     if m != "_ingest_s":
                         print(f"  {m:>10}: hit@1 {f['hit@1']:.3f}  hit@3 {f['hit@3']:.3f}  "
