@@ -304,6 +304,8 @@ def quantize_queries(path: Path) -> float | None:
         try:
             quantize_dynamic(folder / ONNX_GRAPH, tmpdir / QUERY_GRAPH, weight_type=QuantType.QInt8,
                              per_channel=True, reduce_range=True)
+        except Exception as e:  # onnx and onnxruntime raise their own exception types
+            raise ConfigError(f"ONNX Runtime could not quantize {folder / ONNX_GRAPH}: {e}") from e
         finally:
             root.setLevel(level)
         probe = OnnxEmbedder(path, stamp, int8_queries=False)
