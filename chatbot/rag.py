@@ -253,6 +253,8 @@ class Engine:
             shown.add(p.doc)
         block = "\n\n".join(parts)
         user = self.prompts.render("user", passages=block, question=question)
+        if looks_english(question):  # said once more, last, where a small model heeds it
+            user += "\n" + self.prompts.render("english")
         past = list(history)[-2 * o.history_turns:]
         past = [Turn(t.role, t.content[:600]) for t in past if t.role in ("user", "assistant")]
         return [Turn("system", self.system), *past, Turn("user", user)]

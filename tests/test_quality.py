@@ -46,9 +46,9 @@ def test_answer_floor(engine, items):
     assert f["french"] >= FLOOR["french"], wrong
 
 
-# Measured with the 0.5B model on 2026-11-24 (session 7: excerpts given as `[n] « text »`, no
-# closing instruction after the question): right 0.685 (37 of 54), cited 1.000, off-topic declined
-# 1.000, wrongly declined 0.037 (2 of 54), French 0.985 (the 1.5B: 0.907, 1.000, 1.000, 0.000,
-# 1.000). The floors leave 2 answers of slack.
-FLOOR = {"right": 0.64, "cited_right": 0.92, "declined_off_topic": 0.85, "wrongly_declined": 0.08,
+# Measured with the 0.5B model on 2026-11-24 (session 7: excerpts given as `[n] « text »`, the
+# question last, "réponds en français" after it only for English questions): right 0.704 (38 of
+# 54), cited 1.000, off-topic declined 1.000, wrongly declined 0.019 (1 of 54), French 1.000 (the
+# 1.5B: 0.907, 1.000, 1.000, 0.000, 1.000). The floors leave 2 answers of slack.
+FLOOR = {"right": 0.66, "cited_right": 0.92, "declined_off_topic": 0.85, "wrongly_declined": 0.06,
          "french": 0.95}
