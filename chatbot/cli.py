@@ -338,6 +338,9 @@ def _parser() -> argparse.ArgumentParser:
     b = add("bench", cmd_bench, "measure latency and throughput")
     b.add_argument("--json", action="store_true")
     b.add_argument("--corpus-size", type=int, default=0, help="also index N synthetic passages")
+    b.add_argument("--search-only", action="store_true",
+                   help="with --corpus-size: random unit vectors instead of encoding, to time search at sizes "
+                        "whose encoding takes hours (EmbeddingGemma: ~4 passages/s on 2 cores)")
     b.add_argument("--questions", type=int, default=8, help="how many seed questions to time")
     return p
 

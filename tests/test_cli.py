@@ -127,7 +127,8 @@ def test_another_embedder_is_refused_until_rebuild(tmp_path):
 
 @pytest.mark.model
 def test_bench_measures_the_product_against_the_raw_libraries(seeded_data_dir):
-    done = chatbot("bench", "--json", "--questions", "2", data_dir=seeded_data_dir)
+    done = chatbot("bench", "--json", "--questions", "2", "--corpus-size", "400", "--search-only",
+                   data_dir=seeded_data_dir)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     first, second = out["questions"]
@@ -141,6 +142,14 @@ def test_bench_measures_the_product_against_the_raw_libraries(seeded_data_dir):
     assert out["ingestion"]["passages"] > 0 and 0 < out["ingestion"]["ratio"] < 2
     assert out["startup_s"] > 0 and out["peak_rss_mib"] > 0
     assert out["primed_s"] >= out["startup_s"]  # the opening is evaluated after ready, then cached
+    # the peer's 640-token prompt, timed from an empty cache on this machine: longer than ours
+    peer = out["peer_estimate"]
+    assert peer["prompt_tokens"] == 640 and peer["raw_ms"] > max(q["raw_ms"] for q in out["questions"])
+    assert peer["ttft_ms"] == pytest.approx(1.4 * peer["raw_ms"])
+    assert peer["ours_over_peer"] == pytest.approx(out["summary"]["ttft_ms_p50"] / peer["ttft_ms"])
+    # search at a size, without encoding: the passages are chunked as ingestion would
+    scale = out["scale"]
+    assert scale["search_only"] and scale["passages"] > 300 and scale["retrieval_ms_p50"] > 0
 
 
 @pytest.mark.slow
