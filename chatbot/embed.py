@@ -158,8 +158,11 @@ class OnnxEmbedder:
         try:
             options = ort.SessionOptions()
             options.log_severity_level = 3
-            # no busy-waiting threads after each call: llama.cpp needs those cores next
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            # threads busy-wait between the graph's steps (a query: 35 -> 30 ms p50) but stop as
+            # each call returns: llama.cpp needs those cores next (measured: 0 ms of CPU in the
+            # 50 ms after a call; 40 ms when spinning is simply allowed)
+            options.add_session_config_entry("session.intra_op.allow_spinning", "1")
+            options.add_session_config_entry("session.force_spinning_stop", "1")
             return ort.InferenceSession(
                 str(graph), options, providers=["CPUExecutionProvider"]
             )
