@@ -103,23 +103,26 @@ class App:
             return self._store
 
     def retriever(self):
-        from chatbot.retrieve import Retriever
-
         with self._lock:
             self._follow_server()
             if self._retriever is None:
                 store = self.store()
                 self._generation = store.generation() if store.remote else ""
-                passages, vectors = store.load()
-                self._retriever = Retriever(
-                    passages,
-                    vectors,
-                    self.embedder(),
-                    lexical_weight=self.settings.lexical_weight,
-                    dense_weight=self.settings.dense_weight,
-                    rrf_k=self.settings.rrf_k,
-                )
+                self._retriever = self.build_retriever(*store.load())
             return self._retriever
+
+    def build_retriever(self, passages, vectors):
+        """A retriever over these passages with this app's embedder and fusion settings."""
+        from chatbot.retrieve import Retriever
+
+        return Retriever(
+            passages,
+            vectors,
+            self.embedder(),
+            lexical_weight=self.settings.lexical_weight,
+            dense_weight=self.settings.dense_weight,
+            rrf_k=self.settings.rrf_k,
+        )
 
     def model(self):
         with self._model_lock:

@@ -124,7 +124,7 @@ def run_bench(settings: Settings, args) -> int:
                                 "ttft_ms": peer, "ours_over_peer": out["summary"]["ttft_ms_p50"] / peer}
     out["ingestion"] = _ingestion(app, settings)
     if args.corpus_size:
-        out["scale"] = _scale(app, settings, args.corpus_size, search_only=getattr(args, "search_only", False))
+        out["scale"] = _scale(app, settings, args.corpus_size, search_only=args.search_only)
     out["peak_rss_mib"] = _peak_mib()
     app.close()
     if args.json:
@@ -149,20 +149,30 @@ def _raw_eval_ms(engine, model, question, answer) -> float:
 
 
 def _peer_raw_ms(app, model) -> float:
-    """llama.cpp alone: the peer's median prompt length of seed text, from an empty cache."""
-    text = "\n\n".join(p.text for p in app.retriever().passages)
-    tokens = model.tokenize(text) if text else []
-    tokens = (tokens or model.tokenize(" ".join(QUESTIONS))) * PEER_PROMPT_TOKENS
+    """llama.cpp alone: the peer's median prompt length of indexed text, from an empty cache."""
+    tokens: list[int] = []
+    for text in [p.text for p in app.retriever().passages] or [" ".join(QUESTIONS)]:
+        tokens += model.tokenize(text + "\n\n")  # only as many passages as the prompt needs
+        if len(tokens) >= PEER_PROMPT_TOKENS:
+            break
+    while len(tokens) < PEER_PROMPT_TOKENS:  # a tiny index: its text again
+        tokens += tokens
     return model.eval_time(tokens[:PEER_PROMPT_TOKENS])
+
+
+def _chunked(folder: Path, settings: Settings) -> list:
+    """The passages ingestion would make of a folder's documents."""
+    from chatbot.ingest import chunk, find_files, read_document
+
+    return [p for f, n in find_files([folder])
+            for p in chunk(read_document(f, n), size=settings.chunk_size, overlap=settings.chunk_overlap)]
 
 
 def _ingestion(app, settings: Settings) -> dict:
     from chatbot.app import App
-    from chatbot.ingest import chunk, find_files, read_document
 
     seeds = project_root() / "seeds"
-    passages = [p for f, n in find_files([seeds])
-                for p in chunk(read_document(f, n), size=settings.chunk_size, overlap=settings.chunk_overlap)]
+    passages = _chunked(seeds, settings)
     emb = app.embedder()
     # the reference: the encoder alone on exactly what ingestion encodes (the model's document
     # prompt and title included), so the ratio is the cost of reading, chunking and storing
@@ -187,8 +197,7 @@ def _scale(app, settings: Settings, n: int, *, search_only: bool = False) -> dic
     the vectors hold, and the question is still embedded by the real model.
     """
     from chatbot.app import App
-    from chatbot.ingest import chunk, find_files, read_document
-    from chatbot.retrieve import Retriever
+    from chatbot.ingest import find_files, read_document
     from chatbot.text import sentence_spans
 
     rng = random.Random(0)
@@ -210,15 +219,11 @@ def _scale(app, settings: Settings, n: int, *, search_only: bool = False) -> dic
         if search_only:
             import numpy as np
 
-            emb = app.embedder()
-            passages = [p for f, name in find_files([docs])
-                        for p in chunk(read_document(f, name), size=settings.chunk_size,
-                                       overlap=settings.chunk_overlap)]
-            dim = len(emb.embed_query(QUESTIONS[0]))
-            vectors = np.random.default_rng(0).standard_normal((len(passages), dim), dtype=np.float32)
+            passages = _chunked(docs, settings)
+            vectors = np.random.default_rng(0).standard_normal((len(passages), app.embedder().dim),
+                                                               dtype=np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            r = Retriever(passages, vectors, emb, lexical_weight=settings.lexical_weight,
-                          dense_weight=settings.dense_weight, rrf_k=settings.rrf_k)
+            r = app.build_retriever(passages, vectors)
         else:
             tmp = App(settings.model_copy(update={"data_dir": Path(d) / "data", "chroma_url": ""}))
             tmp._embedder = app.embedder()
