@@ -213,7 +213,9 @@ def cmd_ask(args) -> int:
         streamed = []
         for event in engine.stream(question, history):
             if isinstance(event, Answer):
-                if event.refused and "".join(streamed).strip() != event.answer:
+                if event.retracted:
+                    print(f"\n→ Réponse retirée : {event.reason}\n→ {event.answer}")
+                elif event.refused and "".join(streamed).strip() != event.answer:
                     print(f"\n→ {event.answer}")
                 print()
                 _print_sources(event)
@@ -246,6 +248,8 @@ def cmd_chat(args) -> int:
             for event in engine.stream(question, history):
                 if isinstance(event, Answer):
                     print()
+                    if event.retracted:
+                        print(f"→ Réponse retirée : {event.reason}\n→ {event.answer}")
                     _print_sources(event)
                     history += [Turn("user", question), Turn("assistant", event.answer)]
                 else:

@@ -50,6 +50,7 @@ class Timings:
     ttft_ms: float = 0.0
     gen_tokens: int = 0
     gen_ms: float = 0.0
+    check_ms: float = 0.0  # the answer's checks, once it is written
     total_ms: float = 0.0
 
 
@@ -62,6 +63,7 @@ class GenStats:
     ttft_ms: float = 0.0
     gen_tokens: int = 0
     gen_ms: float = 0.0
+    alt_p: float | None = None  # probability of the `alt` text's first token where the answer began
 
 
 @dataclass
@@ -74,12 +76,16 @@ class Answer:
     timings: Timings = field(default_factory=Timings)
     passages: list[Source] = field(default_factory=list)  # every passage the model was given
     standalone: str = ""  # the question used for retrieval (rewritten follow-ups)
+    retracted: str = ""  # an answer shown while it streamed, then withdrawn (see reason)
+    reason: str = ""  # why it was withdrawn, in French
+    decline_p: float | None = None  # the model's probability of declining, at the answer's first token
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "answer": self.answer,
             "refused": self.refused,
+            "retracted": {"answer": self.retracted, "reason": self.reason} if self.retracted else None,
             "model": self.model,
             "sources": [
                 {"n": s.n, "doc": s.doc, "text": s.text, "score": round(s.score, 4)}
@@ -92,6 +98,7 @@ class Answer:
                 "ttft_ms": round(self.timings.ttft_ms, 1),
                 "gen_tokens": self.timings.gen_tokens,
                 "gen_ms": round(self.timings.gen_ms, 1),
+                "check_ms": round(self.timings.check_ms, 2),
                 "total_ms": round(self.timings.total_ms, 1),
             },
         }

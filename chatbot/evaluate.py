@@ -4,6 +4,9 @@ A question file is JSONL; each line holds `question`, optionally `history`, and 
 `facts` (a list of facts, each a list of acceptable spellings; all facts must appear),
 `evidence` (a short text the right passage contains) and `type` (`offtopic` for questions the
 documents cannot answer). Matching ignores case and accents.
+
+The figure to drive to zero is "confident wrong answers": not declined, cited, and wrong (any
+answer to a question the documents cannot answer is wrong). Each is listed in the report.
 """
 
 from __future__ import annotations
@@ -134,13 +137,17 @@ def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list
         rows.append({
             "id": it.id, "type": it.kind, "question": it.question, "answer": a.answer,
             "refused": a.refused, "right": right, "cited": cited,
+            "confident_wrong": not a.refused and bool(a.sources) and not right,
+            "retracted": a.retracted, "reason": a.reason, "decline_p": a.decline_p,
+            "check_ms": a.timings.check_ms,
             "french": a.refused or not looks_english(a.answer.replace("D'après les documents,", "")),
             "prompt_tokens": a.timings.prompt_tokens, "evaluated_tokens": a.timings.evaluated_tokens,
             "ttft_ms": a.timings.ttft_ms, "total_ms": a.timings.total_ms,
         })
         if progress:
-            progress(f"[{i}/{len(items)}] {'✓' if right or (not it.answerable and a.refused) else '✗'} "
-                     f"{it.id} {a.timings.ttft_ms / 1000:.1f}s  {a.answer[:90]}")
+            mark = "✓" if right or (not it.answerable and a.refused) else "✗" if a.refused else "✗!"
+            said = f"retracted ({a.reason}) {a.retracted[:70]}" if a.retracted else a.answer[:90]
+            progress(f"[{i}/{len(items)}] {mark} {it.id} {a.timings.ttft_ms / 1000:.1f}s  {said}")
     on = [r for r in rows if r["type"] != "offtopic"]
     off = [r for r in rows if r["type"] == "offtopic"]
     right = [r for r in on if r["right"]]
@@ -152,10 +159,15 @@ def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list
         "cited_right": sum(r["cited"] for r in right) / (len(right) or 1),
         "declined_off_topic": sum(r["refused"] for r in off) / (len(off) or 1),
         "wrongly_declined": sum(r["refused"] for r in on) / (len(on) or 1),
+        "confident_wrong": sum(r["confident_wrong"] for r in rows),
+        "confident_wrong_on_topic": sum(r["confident_wrong"] for r in on),
+        "confident_wrong_off_topic": sum(r["confident_wrong"] for r in off),
+        "retracted": sum(bool(r["retracted"]) for r in rows),
         "french": sum(r["french"] for r in rows) / (len(rows) or 1),
         "prompt_tokens_median": statistics.median([r["prompt_tokens"] for r in called] or [0]),
         "ttft_ms_median": statistics.median(ttft),
         "ttft_ms_p90": ttft[min(len(ttft) - 1, int(0.9 * len(ttft)))],
+        "check_ms_median": statistics.median([r["check_ms"] for r in called] or [0]),
         "by_type": {
             t: f"{sum(r['right'] or (t == 'offtopic' and r['refused']) for r in rows if r['type'] == t)}"
                f"/{sum(r['type'] == t for r in rows)}"
@@ -180,6 +192,9 @@ def write_report(figures: dict, rows: list[dict], modes: dict | None, settings: 
         lines += ["", "| retrieval | hit@1 | hit@3 | hit@5 | MRR |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| {m} | {f['hit@1']:.3f} | {f['hit@3']:.3f} | {f['hit@5']:.3f} | {f['mrr']:.3f} |"
                   for m, f in modes.items()]
+    wrong = [r for r in rows if r["confident_wrong"]]
+    lines += ["", f"## Confident wrong answers: {len(wrong)}", ""]
+    lines += [f"- {r['id']} ({r['type']}) {r['question']} → {r['answer'][:160]}" for r in wrong] or ["none"]
     if rows:
         lines += ["", "| id | right | refused | cited | ttft s | answer |", "| --- | --- | --- | --- | --- | --- |"]
         lines += [f"| {r['id']} | {r['right']} | {r['refused']} | {r['cited']} | "
@@ -265,6 +280,8 @@ def run_eval(settings: Settings, args) -> int:
                 print(f"{k:>24}: {v:.3f}" if isinstance(v, float) else f"{k:>24}: {v}")
             for m, f in modes.items():
                 print(f"{m:>24}: hit@1 {f['hit@1']:.3f}  hit@5 {f['hit@5']:.3f}  MRR {f['mrr']:.3f}")
+            for r in (r for r in rows if r["confident_wrong"]):
+                print(f"confident wrong: {r['id']} {r['question']} → {r['answer'][:120]}")
             print(f"report: {report}")
         return 0
     finally:

@@ -222,10 +222,14 @@ class LlamaModel:
         seed: int = 0,
         stats: GenStats | None = None,
         prefix: str = "",
+        alt: str = "",
     ) -> Iterator[str]:
         """Yield the answer's text as it is generated. Hold `lock` while iterating.
 
-        `prefix` opens the answer (it is yielded first): the model continues from it.
+        `prefix` opens the answer (it is yielded first): the model continues from it. With `alt`,
+        `stats.alt_p` is the probability the model gave to alt's first token where the answer
+        begins (what it thought of writing instead): the prompt is evaluated here, and the
+        completion then samples from the same logits without evaluating anything again.
         """
         stats = stats if stats is not None else GenStats()
         if self._llm is None:
@@ -241,6 +245,8 @@ class LlamaModel:
         stats.prompt_tokens = len(tokens)
         stats.evaluated_tokens = len(tokens) - self.cached_prefix(tokens)
         t0 = time.perf_counter()
+        if alt and not prefix:
+            stats.alt_p = self._first_token_p(tokens, alt)
         first = None
         pieces = self._llm.create_completion(
             tokens,
@@ -266,6 +272,20 @@ class LlamaModel:
             end = time.perf_counter()
             stats.gen_tokens = max(self._llm.n_tokens - len(tokens), 0)
             stats.gen_ms = (end - (first or end)) * 1000
+
+    def _first_token_p(self, tokens: Sequence[int], text: str) -> float:
+        """Evaluate the prompt (reusing the cached prefix) and return P(text's first token next)."""
+        import llama_cpp
+        import numpy as np
+
+        start = self.cached_prefix(tokens)
+        self._llm.n_tokens = start
+        self._llm.eval(list(tokens[start:]))
+        n_vocab = self._llm.n_vocab()
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._llm.ctx, -1), shape=(n_vocab,))
+        z = logits.astype(np.float64) - float(logits.max())
+        want = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)[0]
+        return float(np.exp(z[want]) / np.exp(z).sum())
 
     def complete(self, messages: Sequence[Turn], *, max_tokens: int, temperature: float = 0.0) -> str:
         """The whole answer at once (used for short internal prompts)."""

@@ -5,7 +5,10 @@ Declining is layered, because small models answer anything when asked:
    best passages nor their dense similarity is high enough, the model is not called at all;
 2. the model is told to write a fixed sentence when the passages do not hold the answer, and
    any answer that reads as a refusal becomes exactly that sentence;
-3. an answer none of whose sentences can be tied to a passage is declined.
+3. an answer none of whose sentences can be tied to a passage is declined;
+4. an answer one of whose sentences does not stand on the passage it cites (its names, numbers
+   and the entity asked about found together there: see grounding.py) is retracted: the person
+   who saw it stream reads « Réponse retirée » and why, then the fixed sentence.
 This module imports no heavy library: it speaks to the model and the retriever through Protocols.
 """
 
@@ -19,8 +22,9 @@ from typing import Protocol
 
 from chatbot.citations import CitationStream
 from chatbot.context import select
-from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
+from chatbot.domain import Answer, GenStats, Hit, Passage, Source, Timings, Turn
 from chatbot.errors import InputError
+from chatbot.grounding import Evidence, check
 from chatbot.prompts import Prompts
 from chatbot.text import analyze, normalize, words
 
@@ -43,7 +47,7 @@ class Model(Protocol):
     lock: object
 
     def stream(self, messages: Sequence[Turn], *, max_tokens: int, temperature: float = 0.0,
-               seed: int = 0, stats: object = None, prefix: str = "") -> Iterator[str]: ...
+               seed: int = 0, stats: object = None, prefix: str = "", alt: str = "") -> Iterator[str]: ...
 
     def count(self, text: str) -> int: ...
 
@@ -59,6 +63,8 @@ class Searcher(Protocol):
 
     def knows(self, word: str) -> bool: ...
 
+    def lead(self, passage: Passage) -> str: ...
+
 
 @dataclass
 class Options:
@@ -70,6 +76,8 @@ class Options:
     min_coverage: float = 0.5
     min_dense: float = 0.18
     history_turns: int = 2
+    grounding: bool = True  # retract an answer whose sentences do not stand on what they cite
+    max_decline_p: float = 1.0  # decline when the model's first token leans this much to declining
 
 
 def system_prompt(prompts: Prompts) -> str:
@@ -220,7 +228,7 @@ class Engine:
         with self.model.lock:
             for delta in self.model.stream(
                 messages, max_tokens=o.max_tokens, temperature=o.temperature, seed=o.seed,
-                stats=stats, prefix=FRENCH_OPENING if looks_english(question) else "",
+                stats=stats, prefix=FRENCH_OPENING if looks_english(question) else "", alt=DECLINE,
             ):
                 out = cite.feed(delta)
                 if out:
@@ -235,13 +243,34 @@ class Engine:
         timings.ttft_ms = retrieval_ms + stats.ttft_ms
         timings.gen_tokens, timings.gen_ms = stats.gen_tokens, stats.gen_ms
         timings.total_ms = (time.perf_counter() - t0) * 1000
-        refused = (not text or is_refusal(text) or not cite.cited
-                   or bool(unsupported(text, [p.text for p in passages] + [question])))
-        if refused:
-            yield Answer(question, DECLINE, True, model_name, [], timings, passages, query)
+        refused = not text or is_refusal(text)  # the model declined: its own words are replaced
+        decline_p = stats.alt_p
+        t1 = time.perf_counter()
+        reason = "" if refused else self.objection(question, text, cite, passages, excerpts, decline_p, o)
+        timings.check_ms = (time.perf_counter() - t1) * 1000
+        if refused or reason:
+            yield Answer(question, DECLINE, True, model_name, [], timings, passages, query,
+                         retracted=text if reason else "", reason=reason, decline_p=decline_p)
             return
         sources = [passages[n - 1] for n in sorted(cite.cited)]
-        yield Answer(question, text, False, model_name, sources, timings, passages, query)
+        yield Answer(question, text, False, model_name, sources, timings, passages, query,
+                     decline_p=decline_p)
+
+    def objection(self, question: str, text: str, cite: CitationStream, passages: Sequence[Source],
+                  excerpts: Sequence, decline_p: float | None, o: Options) -> str:
+        """Why an answer the model gave must be withdrawn, in French; "" when it stands."""
+        if not cite.cited:
+            return "aucune de ses phrases ne s'appuie sur un extrait."
+        missing = unsupported(text, [p.text for p in passages] + [question])
+        if missing:
+            return f"« {missing[0]} » ne figure dans aucun extrait."
+        if decline_p is not None and decline_p >= o.max_decline_p:
+            return "le modèle hésitait à répondre d'après ces extraits."
+        if not o.grounding:
+            return ""
+        evidence = [Evidence(p.n, e.hit.passage.text, e.hit.passage.title, self.searcher.lead(e.hit.passage))
+                    for p, e in zip(passages, excerpts, strict=True)]
+        return check(question, text, evidence, opening=FRENCH_OPENING).reason
 
     def _messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
                   titles: Sequence[str], o: Options) -> list[Turn]:

@@ -70,11 +70,13 @@ class RemoteModel:
         seed: int = 0,
         stats: GenStats | None = None,
         prefix: str = "",
+        alt: str = "",
     ) -> Iterator[str]:
         """Yield the answer's text as the server streams it.
 
         A chat API cannot continue a started answer, so `prefix` is yielded first and the
-        model is asked to answer in French; a prefix the model repeats is dropped.
+        model is asked to answer in French; a prefix the model repeats is dropped. `alt` is
+        not measured here (`stats.alt_p` stays None): the rules alone check the answer.
         """
         stats = stats if stats is not None else GenStats()
         msgs = [{"role": m.role, "content": m.content} for m in messages]

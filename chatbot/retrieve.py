@@ -53,6 +53,7 @@ class Retriever:
         self.dense_weight = dense_weight if embedder is not None else 0.0
         self.rrf_k = rrf_k
         self.bm25 = BM25([f"{p.title} {p.text}" if p.title else p.text for p in self.passages])
+        self._at = {(p.doc, p.position): p for p in self.passages}
         self.last_ms = 0.0
 
     def __len__(self) -> int:
@@ -108,6 +109,16 @@ class Retriever:
         """Whether any passage holds this word (numbers and names included)."""
         terms = analyze(word)
         return not terms or all(self.bm25.has(t) for t in terms)
+
+    def lead(self, passage: Passage, chars: int = 600) -> str:
+        """At least `chars` of the text before this passage in its document, whole passages
+        (neighbours overlap by a sentence or so: the caller drops what repeats)."""
+        parts: list[str] = []
+        pos = passage.position - 1
+        while sum(map(len, parts)) < chars and (before := self._at.get((passage.doc, pos))) is not None:
+            parts.insert(0, before.text)
+            pos -= 1
+        return "\n".join(parts)
 
     def idf(self, term: str) -> float:
         return self.bm25.idf(term)

@@ -36,6 +36,8 @@ CSS = """
 .sources mark { background: #fde68a; }
 .timings { color: #6b7280; font-size: .85em; }
 a.cite { text-decoration: none; font-weight: 600; }
+.retracted { color: #92400e; font-size: .9em; }
+.retracted s { color: #6b7280; }
 .sources details.flash { outline: 3px solid #f59e0b; border-radius: 4px; }
 footer { display: none !important; }
 """
@@ -99,6 +101,16 @@ def sources_html(answer: Answer, context) -> str:
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+def answer_html(answer: Answer) -> str:
+    """The final bubble: the answer with linked citations, or the withdrawal the reader must see."""
+    text = link_citations(answer.answer)
+    if answer.retracted:
+        shown = html.escape(answer.retracted).replace("[", "&#91;")
+        text += (f"\n\n<span class='retracted'>⚠️ Réponse retirée : {html.escape(answer.reason)}"
+                 f"<br><s>{shown}</s></span>")
+    return f"{text}\n\n<span class='timings'>{timings_line(answer)}</span>"
 
 
 def timings_line(answer: Answer) -> str:
@@ -174,10 +186,7 @@ def build(app: App):
         try:
             for event in engine.stream(message, history, opts):
                 if isinstance(event, Answer):
-                    chat[-1]["content"] = (
-                        f"{link_citations(event.answer)}\n\n"
-                        f"<span class='timings'>{timings_line(event)}</span>"
-                    )
+                    chat[-1]["content"] = answer_html(event)
                     history += [Turn("user", message), Turn("assistant", event.answer)]
                     yield chat, history, "", sources_html(event, context_of(event))
                 else:

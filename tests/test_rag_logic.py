@@ -35,7 +35,7 @@ class ScriptedModel:
         self.calls: list[list[Turn]] = []
         self.lock = threading.Lock()
 
-    def stream(self, messages, *, max_tokens, temperature=0.0, seed=0, stats=None, prefix=""):
+    def stream(self, messages, *, max_tokens, temperature=0.0, seed=0, stats=None, prefix="", alt=""):
         self.calls.append(list(messages))
         if prefix:
             yield prefix
@@ -78,6 +78,32 @@ def test_an_invented_number_or_name_is_declined():
                      "Le projet Hirondelle est dirigé par Jeanne Moreau."):
         e, _ = engine(invented)
         assert e.ask("Combien de membres compte le projet Hirondelle ?").refused
+
+
+def test_a_neighbours_fact_streams_then_is_retracted_with_its_reason():
+    # Apache 2.0 is Martinet's licence; the documents give none for the Hirondelle project
+    e, _ = engine("Le projet Hirondelle est publié sous licence Apache 2.0.")
+    events = list(e.stream("Sous quelle licence est publié le projet Hirondelle ?"))
+    shown, a = "".join(x for x in events if isinstance(x, str)), events[-1]
+    assert "Apache 2.0" in shown  # the person saw it ...
+    assert a.refused and a.answer == DECLINE and a.sources == []
+    assert a.retracted.startswith("Le projet Hirondelle est publié sous licence Apache 2.0")
+    assert "Hirondelle" in a.reason or "Apache" in a.reason  # ... and is told what was wrong
+    assert a.to_json()["retracted"] == {"answer": a.retracted, "reason": a.reason}
+
+
+def test_a_how_many_question_answered_without_a_number_is_retracted():
+    e, _ = engine("Le modèle Martinet est publié sous une licence libre.")
+    a = e.ask("Combien de licences le modèle Martinet a-t-il ?")
+    assert a.refused and "nombre" in a.reason
+    e, _ = engine("Le modèle Martinet a été entraîné sur 12 000 documents.")
+    assert not e.ask("Sur combien de documents le modèle Martinet a-t-il été entraîné ?").refused
+
+
+def test_a_declining_model_is_not_a_retraction():
+    e, _ = engine(DECLINE)
+    a = e.ask("Combien de membres compte le projet Hirondelle ?")
+    assert a.refused and a.retracted == "" and a.to_json()["retracted"] is None
 
 
 def test_a_question_naming_something_unknown_never_reaches_the_model():

@@ -1,0 +1,197 @@
+"""Grounding at the level of the claim: each sentence of an answer must stand on the text it cites.
+
+A small model asked about something the documents do not say, but that sits next to something
+they do say, answers with the neighbour's fact and cites it (« Llama prend en charge 116
+langages [1] », where 116 is another model's). Finding the name or number anywhere in the
+passages accepts that. So each answer sentence is checked against a *window* of the passage it
+cites: the sentence of that passage that holds the answer's facts, the few sentences before it
+(where the subject is usually named), the one after (a quote's speaker), and the document's title.
+The rules, each tested on its own:
+
+1. every name and number of the answer sentence is in the window of a passage it cites;
+2. every name the question gives (the entity asked about) is in the window of a cited sentence,
+   or in the sentence right after it;
+3. a question that asks for a quantity, a year, a date or a person is answered with one
+   (a number, a year, a date, a name the question does not already give) found in such a window.
+
+The rules know nothing of the model: they read text. The engine applies them to the whole answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chatbot.text import analyze, normalize, sentence_spans, words
+
+BEFORE = 4  # sentences before the fact's sentence that the window holds: its subject is named there
+AFTER = 1  # for the entity asked about only, sentences after it (« BERT et GPT… Ces modèles, développés par Google »)
+
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+_NAME = re.compile(r"(?<![.!?…]\s)(?<!^)(?<![«\"]\s)\b[A-ZÀ-Ý][\w’'-]*[A-Za-zÀ-ÿ0-9]", re.M)
+_CITE = re.compile(r"\s*\[(\d{1,2})\]")
+# capitalised words that are not names: sentence openers a model puts after a comma, and "IA"
+_NOT_NAMES = frozenset("IA AI Je Les Le La Un Une Selon Il Elle Ils Elles Cela Ce Cette Ces En Et "
+                       "De Des Du Dans Pour Par Oui Non D'après".split())
+_NUMBER_WORDS = frozenset("deux trois quatre cinq six sept huit neuf dix onze douze vingt trente "
+                          "quarante cinquante cent cents mille milliers million millions milliard "
+                          "milliards centaine centaines dizaine dizaines douzaine".split())
+_MONTHS = frozenset("janvier février fevrier mars avril mai juin juillet août aout septembre octobre "
+                    "novembre décembre decembre".split())
+_DATE_WORDS = _MONTHS | frozenset("veille lendemain hier aujourd demain semaine mois année annee "
+                                  "années annees siècle siecle décennie decennie début fin".split())
+
+# what kind of fact a question asks for
+_ASKS_YEAR = re.compile(r"\b(en|de|depuis|à partir de)? ?quelle ann[ée]e\b|\bwhat year\b|\bwhich year\b"
+                        r"|\bin what year\b|\bdate de (cr[ée]ation|fondation)\b", re.I)
+_ASKS_WHEN = re.compile(r"^(?:et )?(?:depuis )?quand\b|\bà quelle date\b|\bwhen\b", re.I)
+_ASKS_NUMBER = re.compile(r"\bcombien\b|\bhow (many|much|big|large|old|long)\b|\bquel(le)? (nombre|taille|"
+                          r"volume|montant|chiffre|prix|co[uû]t|budget|effectif|âge)\b|\bquelle est la taille\b"
+                          r"|\bquel est le (nombre|montant|chiffre|prix|co[uû]t|budget|volume)\b", re.I)
+_ASKS_PERSON = re.compile(r"^(?:et |selon vous, )?(?:qui|who)\b|\bpar qui\b|\bqui (est|sont|a|dirige|"
+                          r"préside|pr[ée]side|fond)", re.I)
+_ASKS_ABOUT = re.compile(r"^(?:[Ee]t )?(?:[Qq]ui|[Ww]ho) (?:est|sont|is|are|était|was) [A-ZÀ-Ý][^?]*\??$")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an answer may cite as [n]: the passage's text, its document's title, and the text before."""
+
+    n: int
+    text: str
+    title: str = ""
+    before: str = ""  # the text before the passage in its document, where the subject may be named
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reason: str = ""  # in French, for the person reading the answer
+
+
+def names(text: str) -> list[str]:
+    """The facts a sentence asserts: capitalised words inside it, acronyms and numbers."""
+    out = [m.group(0) for m in _NAME.finditer(text) if m.group(0) not in _NOT_NAMES]
+    return out + [m.group(0) for m in _NUMBER.finditer(text)]
+
+
+def asked(question: str) -> str:
+    """The kind of fact a question asks for: "year", "date", "number", "person" or ""."""
+    q = question.strip()
+    if _ASKS_YEAR.search(q):
+        return "year"
+    if _ASKS_WHEN.search(q):
+        return "date"
+    if _ASKS_NUMBER.search(q):
+        return "number"
+    if _ASKS_PERSON.search(q) and not _ASKS_ABOUT.match(q):
+        return "person"
+    return ""
+
+
+_GROUPS = re.compile(r"(?<=\d)[\u00a0\u202f ](?=\d{3}(?!\d))")  # 20 000 -> 20000
+
+
+def _in(fact: str, text: str) -> bool:
+    """Whether a name or number occurs in a text (case and accents ignored; a number whole)."""
+    if fact[:1].isdigit():
+        key, text = _GROUPS.sub("", fact), _GROUPS.sub("", text)
+        return re.search(rf"(?<![\d.,]){re.escape(key)}(?!\d|[.,]\d)", text) is not None
+    return re.search(rf"(?<!\w){re.escape(normalize(fact))}(?!\w)", normalize(text)) is not None
+
+
+def _sentences(text: str) -> list[str]:
+    out = []
+    for line in text.replace(" … ", "\n").splitlines():
+        out += [line[a:b] for a, b in sentence_spans(line)]
+    return [s for s in out if s.strip()]
+
+
+def window(claim: str, facts: Sequence[str], ev: Evidence, *, after: int = 0) -> str:
+    """The part of a passage that a sentence of the answer stands on (see the module's rules).
+
+    Of the windows ending at each sentence of the passage (BEFORE sentences before it, reaching
+    into the text before the passage), the one holding most of the claim's facts; on a tie the one
+    whose last sentence shares most terms with the claim, then holds most of its facts.
+    """
+    own = _sentences(ev.text)
+    lead = [s for s in dict.fromkeys(_sentences(ev.before)) if s not in own][-BEFORE:]  # passages overlap
+    sents = lead + own
+    if not own:
+        return ev.title
+    terms = set(analyze(claim))
+
+    def around(j: int, after: int = 0) -> list[str]:
+        return sents[max(0, j - BEFORE): j + after + 1]
+
+    def score(j: int) -> tuple[int, int, int, int]:
+        w = " ".join(around(j))
+        return (sum(_in(f, w) for f in facts), len(terms & set(analyze(sents[j]))),
+                sum(_in(f, sents[j]) for f in facts), -j)
+
+    j = max(range(len(lead), len(sents)), key=score)
+    return " ".join([ev.title, *around(j, after)])
+
+
+def split_claims(answer: str) -> list[tuple[str, list[int]]]:
+    """The answer's sentences, each without its citation marks, with the passages it cites."""
+    out = []
+    for line in answer.splitlines():
+        for a, b in sentence_spans(line):
+            s = line[a:b]
+            cites = [int(n) for n in _CITE.findall(s)]
+            body = _CITE.sub("", s).strip()
+            if body:
+                out.append((body, cites))
+    return out
+
+
+def _has_kind(kind: str, text: str, question: str) -> bool:
+    """Whether a text gives the kind of fact asked for, beyond what the question itself gives."""
+    given = {normalize(n) for n in names(question)}
+    fresh = [n for n in names(text) if normalize(n) not in given]
+    ws = words(text)
+    if kind == "year":
+        return any(re.fullmatch(r"(1[5-9]|20)\d\d", n) for n in fresh)
+    if kind == "date":
+        return any(n[:1].isdigit() for n in fresh) or any(w in _DATE_WORDS for w in ws)
+    if kind == "number":
+        return any(n[:1].isdigit() for n in fresh) or any(w in _NUMBER_WORDS for w in ws)
+    if kind == "person":
+        return any(not n[:1].isdigit() for n in fresh)
+    return True
+
+
+def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: str = "") -> Verdict:
+    """Whether every sentence of the answer stands on the text it cites (rules 1-3 above)."""
+    by_n = {e.n: e for e in evidence}
+    claims = split_claims(answer.removeprefix(opening) if opening else answer)
+    kind = asked(question)
+    wanted = [n for n in dict.fromkeys(names(question)) if not n[:1].isdigit() or len(n) > 1]
+    seen_windows: list[str] = []
+    found_kind = not kind
+    for body, cites in claims:
+        facts = list(dict.fromkeys(names(body)))
+        if not facts and not cites:
+            continue
+        cited = [by_n[n] for n in cites if n in by_n]
+        if not cited:  # an uncited sentence must stand on one passage: the one that holds most of it
+            cited = [max(evidence, key=lambda e: sum(_in(f, window(body, facts, e)) for f in facts))]
+        joined = " ".join(window(body, facts, e) for e in cited)
+        missing = [f for f in facts if not _in(f, joined)]
+        if missing:
+            where = ", ".join(f"[{n}]" for n in cites) or "les extraits"
+            return Verdict(False, f"« {missing[0]} » ne figure pas dans le passage cité ({where}) "
+                                  "à l'endroit qui appuie la phrase.")
+        seen_windows += [window(body, facts, e, after=AFTER) for e in cited]
+        if kind and not found_kind:
+            found_kind = _has_kind(kind, body, question) and _has_kind(kind, joined, question)
+    pool = " ".join(seen_windows)
+    absent = [n for n in wanted if not _in(n, pool)]
+    if claims and absent:
+        return Verdict(False, f"le passage cité ne parle pas de « {absent[0]} ».")
+    if not found_kind:
+        what = {"year": "d'année", "date": "de date", "number": "de nombre", "person": "de nom"}[kind]
+        return Verdict(False, f"la question demande un fait précis, et le passage cité n'en donne pas ({what}).")
+    return Verdict(True)

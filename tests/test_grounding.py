@@ -1,0 +1,134 @@
+"""Claim-level grounding, rule by rule, on small texts written for these tests."""
+
+import pytest
+
+from chatbot.grounding import Evidence, asked, check, names, split_claims, window
+
+LYON = Evidence(1, "Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011. "
+                   "Elle compte dix-sept membres. Son modèle phare s'appelle Martinet. "
+                   "Le modèle Martinet est publié sous licence Apache 2.0. "
+                   "Il prend en charge 42 langues.")
+GRENOBLE = Evidence(2, "La société Verdier, basée à Grenoble, publie le modèle Pinson. "
+                       "Sa directrice technique est Claire Fontaine. "
+                       "« Nous voulons que chacun puisse le modifier », explique Claire Fontaine.")
+FAR = Evidence(3, "Le modèle Pinson est cité en exemple. Un deuxième paragraphe parle d'autre chose. "
+                  "Un troisième aussi. Un quatrième encore. Un cinquième enfin. "
+                  "Le modèle Grive prend en charge 116 langages de programmation.")
+
+
+def test_names_and_numbers_are_what_a_sentence_asserts():
+    assert names("Le modèle Martinet prend en charge 20 000 mots et 3.0 versions") == ["Martinet", "20 000", "3.0"]
+    assert names("Selon le texte, Il est publié") == []  # openers and pronouns are not names
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Combien de langues le modèle Martinet prend-il en charge ?", "number"),
+    ("Quelle est la taille du modèle Pinson ?", "number"),
+    ("How many languages does Martinet support?", "number"),
+    ("En quelle année Verdier a-t-elle été fondée ?", "year"),
+    ("Quand le modèle Pinson a-t-il été publié ?", "date"),
+    ("Qui est la directrice technique de Verdier ?", "person"),
+    ("Who founded Verdier?", "person"),
+    ("Qui est Claire Fontaine ?", ""),  # asks what a named person is, not for a name
+    ("Sous quelle licence Martinet est-il publié ?", ""),
+])
+def test_the_kind_of_fact_a_question_asks_for(question, kind):
+    assert asked(question) == kind
+
+
+def test_a_claim_is_split_with_its_citations():
+    assert split_claims("Martinet est libre [1]. Il compte 42 langues [1][2].") == [
+        ("Martinet est libre.", [1]), ("Il compte 42 langues.", [1, 2])]
+
+
+def test_a_fact_found_with_the_asked_entity_stands():
+    v = check("Combien de langues le modèle Martinet prend-il en charge ?",
+              "Le modèle Martinet prend en charge 42 langues [1].", [LYON])
+    assert v.ok, v
+
+
+def test_the_window_reaches_back_to_where_the_subject_is_named():
+    w = window("Il prend en charge 42 langues.", ["42"], LYON)
+    assert "Martinet" in w and "42 langues" in w
+
+
+def test_a_neighbours_number_is_refused():
+    # 116 is Grive's, not Pinson's: both are in passage [3], far apart
+    v = check("Combien de langages de programmation le modèle Pinson prend-il en charge ?",
+              "Le modèle Pinson prend en charge 116 langages de programmation [3].", [FAR])
+    assert not v.ok and "Pinson" in v.reason
+
+
+def test_a_neighbours_number_is_refused_when_the_answer_does_not_name_the_entity():
+    v = check("Combien de langages de programmation le modèle Pinson prend-il en charge ?",
+              "Il prend en charge 116 langages de programmation [3].", [FAR])
+    assert not v.ok and "Pinson" in v.reason
+
+
+def test_a_post_held_at_another_company_is_refused():
+    v = check("Qui est la directrice technique de Hirondelle ?",
+              "La directrice technique de Hirondelle est Claire Fontaine [2].", [LYON, GRENOBLE])
+    assert not v.ok
+
+
+def test_a_name_from_another_passage_than_the_cited_one_is_refused():
+    v = check("Qui a fondé Hirondelle ?", "Hirondelle a été fondée par Claire Fontaine [1].", [LYON, GRENOBLE])
+    assert not v.ok and "Claire" in v.reason
+
+
+def test_an_invented_year_is_refused():
+    v = check("En quelle année Verdier a-t-elle été fondée ?", "Verdier a été fondée en 2011 [2].", [LYON, GRENOBLE])
+    assert not v.ok
+
+
+def test_a_year_question_answered_without_a_year_is_refused():
+    v = check("En quelle année Verdier a-t-elle été fondée ?",
+              "La société Verdier est basée à Grenoble [2].", [GRENOBLE])
+    assert not v.ok and "année" in v.reason
+
+
+def test_a_size_question_answered_without_a_number_is_refused():
+    v = check("Quelle est la taille du modèle Pinson ?",
+              "Le modèle Pinson est publié par la société Verdier [2].", [GRENOBLE])
+    assert not v.ok and "nombre" in v.reason
+
+
+def test_a_year_given_with_the_entity_stands():
+    v = check("En quelle année Hirondelle a-t-elle été fondée ?",
+              "Hirondelle a été fondée à Lyon en 2011 [1].", [LYON])
+    assert v.ok, v
+
+
+def test_a_person_question_needs_a_name_the_question_does_not_give():
+    assert check("Qui est la directrice technique de Verdier ?",
+                 "La directrice technique de Verdier est Claire Fontaine [2].", [GRENOBLE]).ok
+    v = check("Qui est la directrice technique de Verdier ?",
+              "La société Verdier a une directrice technique [2].", [GRENOBLE])
+    assert not v.ok and "nom" in v.reason
+
+
+def test_a_quote_is_tied_to_the_speaker_named_after_it():
+    v = check("Que veut Claire Fontaine ?",
+              "Claire Fontaine veut que chacun puisse modifier le modèle [2].", [GRENOBLE])
+    assert v.ok, v
+
+
+def test_the_title_and_the_previous_passage_count_as_context():
+    plain = Evidence(1, "Elle compte dix-sept membres et 42 projets.")
+    assert not check("Combien de projets compte Hirondelle ?", "Elle compte 42 projets [1].", [plain]).ok
+    titled = Evidence(1, plain.text, title="Le projet Hirondelle")
+    assert check("Combien de projets compte Hirondelle ?", "Elle compte 42 projets [1].", [titled]).ok
+    led = Evidence(1, plain.text, before="Texte. Le projet Hirondelle est né à Lyon.")
+    assert check("Combien de projets compte Hirondelle ?", "Elle compte 42 projets [1].", [led]).ok
+
+
+def test_numbers_match_whole():
+    v = check("Combien de langues Martinet prend-il en charge ?", "Martinet prend en charge 4 langues [1].", [LYON])
+    assert not v.ok  # 4 is not 42
+    g = Evidence(1, "Le modèle Martinet compte 20 000 mots.")
+    assert check("Combien de mots compte Martinet ?", "Martinet compte 20000 mots [1].", [g]).ok
+
+
+def test_a_sentence_without_facts_needs_nothing_more():
+    v = check("Pourquoi le logiciel libre ?", "Le logiciel libre permet de partager [1]. C'est utile.", [LYON])
+    assert v.ok, v
