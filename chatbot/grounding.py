@@ -12,7 +12,9 @@ The rules, each tested on its own:
 2. every name the question gives (the entity asked about) is in the window of a cited sentence,
    or in the sentence right after it;
 3. a question that asks for a quantity, a year, a date or a person is answered with one
-   (a number, a year, a date, a name the question does not already give) found in such a window.
+   (a number, a year, a date, a name the question does not already give) found in such a window;
+4. the answer says something the question does not: a term or name beyond the question's own
+   words, found in such a window (« Le procès donné en exemple est le procès [1]. » says nothing).
 
 The rules know nothing of the model: they read text. The engine applies them to the whole answer.
 """
@@ -50,8 +52,15 @@ _ASKS_NUMBER = re.compile(r"\bcombien\b|\bhow (many|much|big|large|old|long)\b|\
                           r"volume|montant|chiffre|prix|co[uû]t|budget|effectif|âge)\b|\bquelle est la taille\b"
                           r"|\bquel est le (nombre|montant|chiffre|prix|co[uû]t|budget|volume)\b", re.I)
 _ASKS_PERSON = re.compile(r"^(?:et |selon vous, )?(?:qui|who)\b|\bpar qui\b|\bqui (est|sont|a|dirige|"
-                          r"préside|pr[ée]side|fond)", re.I)
+                          r"préside|pr[ée]side|fond)|\b(?:quel(?:le)?s?|which|what)\b(?: \w+)? (?:personnes?|hommes?|"
+                          r"femmes?|investisseurs?|dirigeants?|fondateurs?|ministres?|responsables?|auteurs?|"
+                          r"people|persons?|investors?|founders?)\b", re.I)
 _ASKS_ABOUT = re.compile(r"^(?:[Ee]t )?(?:[Qq]ui|[Ww]ho) (?:est|sont|is|are|était|was) [A-ZÀ-Ý][^?]*\??$")
+
+
+# words an answer may add without saying anything ("plusieurs exemples", "les documents")
+_FILLER = frozenset(analyze("plusieurs certains divers différents nombreux document documents extrait "
+                            "extraits article texte passage mentionne cite exemple exemples"))
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,8 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
     wanted = [n for n in dict.fromkeys(names(question)) if not n[:1].isdigit() or len(n) > 1]
     seen_windows: list[str] = []
     found_kind = not kind
+    said = False  # whether some sentence adds, from its window, what the question does not give
+    own = set(analyze(question)) | _FILLER
     for body, cites in claims:
         facts = list(dict.fromkeys(names(body)))
         if not facts and not cites:
@@ -187,6 +198,8 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
         seen_windows += [window(body, facts, e, after=AFTER) for e in cited]
         if kind and not found_kind:
             found_kind = _has_kind(kind, body, question) and _has_kind(kind, joined, question)
+        said = (said or bool((set(analyze(body)) - own) & set(analyze(joined)))
+                or any(_in(f, joined) for f in facts if not _in(f, question)))
     pool = " ".join(seen_windows)
     absent = [n for n in wanted if not _in(n, pool)]
     if claims and absent:
@@ -194,4 +207,6 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
     if not found_kind:
         what = {"year": "d'année", "date": "de date", "number": "de nombre", "person": "de nom"}[kind]
         return Verdict(False, f"la question demande un fait précis, et le passage cité n'en donne pas ({what}).")
+    if claims and not said:
+        return Verdict(False, "la réponse ne fait que reprendre la question.")
     return Verdict(True)

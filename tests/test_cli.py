@@ -53,7 +53,7 @@ def test_search_and_ask_json(seeded_data_dir, tmp_path):
     done = chatbot("ask", "--json", "--questions", str(questions), data_dir=seeded_data_dir)
     assert done.returncode == 0, done.stderr
     first, second = [json.loads(x) for x in done.stdout.splitlines()]
-    assert set(first) == {"question", "answer", "refused", "model", "sources", "timings"}
+    assert set(first) == {"question", "answer", "refused", "retracted", "model", "sources", "timings"}
     assert set(first["timings"]) >= {"retrieval_ms", "prompt_tokens", "ttft_ms", "gen_tokens",
                                      "gen_ms", "total_ms"}
     assert "Jingren Zhou" in first["answer"] and not first["refused"]

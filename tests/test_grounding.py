@@ -130,5 +130,19 @@ def test_numbers_match_whole():
 
 
 def test_a_sentence_without_facts_needs_nothing_more():
-    v = check("Pourquoi le logiciel libre ?", "Le logiciel libre permet de partager [1]. C'est utile.", [LYON])
+    v = check("Qu'est-ce que le projet Hirondelle ?", "C'est une coopérative de logiciel libre [1]. C'est utile.", [LYON])
     assert v.ok, v
+
+
+def test_an_answer_that_only_restates_the_question_is_refused():
+    v = check("Quel modèle la coopérative Hirondelle publie-t-elle sous licence libre ?",
+              "La coopérative Hirondelle publie un modèle sous licence libre [1].", [LYON])
+    assert not v.ok and "reprendre la question" in v.reason
+    assert check("Quel modèle la coopérative Hirondelle publie-t-elle sous licence libre ?",
+                 "La coopérative Hirondelle publie le modèle Martinet [1].", [LYON]).ok
+
+
+def test_which_people_asks_for_names():
+    assert asked("Quels deux investisseurs s'opposent sur la question ?") == "person"
+    assert asked("Quelle personne dirige Verdier ?") == "person"
+    assert asked("Quelle entreprise publie Pinson ?") == ""

@@ -252,7 +252,7 @@ def test_ask_api_answers_like_the_cli(server):
 
     client = Client(server, verbose=False)
     out = client.predict("Qui est le directeur technologique d'Alibaba Cloud ?", None, api_name="/ask")
-    assert set(out) == {"question", "answer", "refused", "model", "sources", "timings"}
+    assert set(out) == {"question", "answer", "refused", "retracted", "model", "sources", "timings"}
     assert "Jingren Zhou" in out["answer"] and not out["refused"] and out["sources"]
 
 
