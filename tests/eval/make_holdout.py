@@ -5,7 +5,10 @@ Two kinds, each checked by hand against the seeds:
   documents do not give; most ask for a size, date or name that they give for a neighbouring
   entity (`trap`: what a careless answer would borrow). The right outcome is to decline.
 - paraphrases: answerable questions in other words than the documents use.
-Settings are chosen on questions.jsonl; this set only measures them.
+Settings are chosen on questions.jsonl; these sets only measure them. holdout.jsonl was written
+before the claim checks (grounding.py) and run before and after them; its first run showed two of
+the checks (an answer that only restates the question; "quels investisseurs" asks for names).
+holdout_b.jsonl was written after every check was set.
 """
 import json
 from pathlib import Path
@@ -133,4 +136,55 @@ par("Et sous quelle licence sont-ils diffusés ?", [["Apache"]], D2, "licence Ap
              ("assistant", "IBM a publié ses modèles Granite 3.0 en open source [1].")])
 
 Path(__file__).with_name("holdout.jsonl").write_text(
+    "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in Q), encoding="utf-8")
+
+# -- a second set in the same two kinds, written once the answer checks were set, and run once
+Q.clear()
+near("Combien de paramètres compte le modèle BERT ?", ["34", "milliards"])
+near("Combien de langages de programmation Stable Diffusion prend-il en charge ?", ["116"])
+near("Sur combien de téraoctets de données Llama 2 a-t-il été entraîné ?", ["3 à 4"])
+near("Combien de personnes ont signé la lettre ouverte de Mozilla ?", ["20 000"])
+near("Combien d'entreprises sont membres de l'AI Alliance ?", ["deux", "2"])
+near("Combien de modèles Mistral AI a-t-elle publiés ?", ["8B", "2B", "116"])
+near("Combien d'utilisateurs compte Hugging Face ?", ["milliers", "20 000"])
+near("Quel est le budget d'IBM pour la recherche en IA ?", ["milliards"])
+near("Qui est le PDG de Meta ?", ["Amit Sangani"])
+near("Qui est le directeur technologique de Mistral AI ?", ["Jingren Zhou"])
+near("Qui dirige la publication IBM Think ?", ["Dave Bergmann"])
+near("Qui est le ministre français de la Culture ?", ["Jean-Noël Barrot"])
+near("Qui préside la société Perplexity ?", ["News Corp"])
+near("Quel est le nom du directeur de la communauté de Mozilla ?", ["Dave Nielsen"])
+near("En quelle année Mozilla a-t-elle publié sa lettre ouverte ?", ["2000"])
+near("En quelle année PyTorch a-t-il été publié ?", ["2000"])
+near("En quelle année Marc Andreessen a-t-il pris position sur l'open source ?", ["2000"])
+near("En quelle année News Corp a-t-il attaqué Perplexity en justice ?", ["2000"])
+near("Sous quelle licence Stable Diffusion est-il publié ?", ["Apache"])
+near("Où est basée la société Anthropic ?", ["Paris"])
+near("Où se trouve le siège de Meta ?", ["Paris"])
+near("Sur quels jeux de données Stable Diffusion a-t-il été entraîné ?", ["GitHub Code Clean", "StarCoder"])
+near("Quelle entreprise a développé TensorFlow ?", ["Google", "OpenAI"])
+near("Who is the CEO of Mistral AI?", ["Jingren Zhou", "Dave Nielsen"])
+near("How many employees does IBM have?", ["20 000"])
+par("Quelle ville accueillera la prochaine rencontre mondiale sur la sûreté de l'IA ?", [["Paris"]], D3,
+    "prévu à Paris")
+par("Quel ministre a mis en garde contre le rejet d'emblée de l'open source ?", [["Barrot"]], D3, "Jean-Noël Barrot")
+par("Quelle organisation a diffusé une lettre avant le sommet britannique ?", [["Mozilla"]], D3,
+    "Une lettre ouverte de Mozilla")
+par("Quelle quantité de tokens a servi à l'apprentissage des modèles Granite ?", [["3 à 4"]], D2, "3 à 4 téraoctets")
+par("Quelle licence permissive IBM a-t-il choisie pour Granite 3.0 ?", [["Apache"]], D2, "licence Apache 2.0")
+par("Quel programme de recherche Kate Soule dirige-t-elle ?", [["Data and Model Factory"]], D2,
+    "Data and Model Factory")
+par("Quelle plateforme héberge, avec GitHub, des milliers de projets d'IA partagés ?", [["Hugging Face"]], D1,
+    "GitHub et Hugging Face")
+par("Quelle entreprise a permis aux petites organisations d'accéder à une IA avancée ?", [["Meta"]], D2,
+    "La sortie par Meta de ses modèles Llama")
+par("Quelle fonction Jingren Zhou occupe-t-il ?", [["directeur technologique", "Directeur technologique"]], D3,
+    "Directeur technologique d'Alibaba Cloud")
+par("Quels secteurs profitent des bibliothèques d'IA libres selon l'article d'IBM ?", [["santé", "finance", "éducation"]],
+    D0, "la santé, la finance et l’éducation")
+par("Quel générateur d'images n'est accessible que sous licence restrictive ?", [["DALL-E", "DALL"]], D1,
+    "DALL-E, qui sont accessibles sous des licences restrictives")
+par("What model family did Meta release as open source?", [["Llama"]], D2, "ses modèles Llama open source",
+    kind="english")
+Path(__file__).with_name("holdout_b.jsonl").write_text(
     "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in Q), encoding="utf-8")
