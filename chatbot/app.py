@@ -155,7 +155,8 @@ class App:
     def options(self) -> Options:
         s = self.settings
         return Options(top_k=s.top_k, max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed,
-                       context_chars=s.context_chars, min_dense=s.min_dense)
+                       context_chars=s.context_chars, min_dense=s.min_dense, grounding=s.check_claims,
+                       max_decline_p=s.max_decline_p)
 
     def _follow_server(self) -> None:
         """A Chroma server may have other writers: reload the passages when they changed.

@@ -63,6 +63,15 @@ class Settings(BaseSettings):
         description="relevance gate: when the best passage's cosine similarity is below this and "
         "few question terms occur in it, the answer is declined without calling the model",
     )
+    check_claims: bool = Field(
+        True, description="retract an answer a sentence of which does not stand on the passage it "
+        "cites (its names, numbers and the entity asked about found together there)",
+    )
+    max_decline_p: float = Field(
+        0.08, ge=0.0, le=1.0,
+        description="decline when the model gave at least this probability to declining at the "
+        "answer's first token (1 turns it off)",
+    )
     host: str = Field("127.0.0.1", description="address the page binds to")
     port: int = Field(7860, ge=1, le=65535, description="port the page listens on")
     auth: str = Field("", description="user:password required by the page (mandatory off loopback)")

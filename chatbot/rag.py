@@ -77,7 +77,7 @@ class Options:
     min_dense: float = 0.18
     history_turns: int = 2
     grounding: bool = True  # retract an answer whose sentences do not stand on what they cite
-    max_decline_p: float = 1.0  # decline when the model's first token leans this much to declining
+    max_decline_p: float = 0.08  # decline when the model's first token leans this much to declining
 
 
 def system_prompt(prompts: Prompts) -> str:

@@ -70,6 +70,16 @@ def test_ask_streams_text_and_lists_sources(seeded_data_dir):
 
 
 @pytest.mark.model
+def test_ask_says_when_it_withdraws_an_answer(seeded_data_dir):
+    # the documents name a CTO at Alibaba Cloud, none at Mozilla
+    done = chatbot("ask", "Qui est le directeur technologique de Mozilla ?", data_dir=seeded_data_dir)
+    assert done.returncode == 0, done.stderr
+    assert "Je ne trouve pas cette information dans les documents." in done.stdout, done.stdout
+    if "Jingren Zhou" in done.stdout:  # it streamed a neighbour's name: the withdrawal must say so
+        assert "→ Réponse retirée : " in done.stdout, done.stdout
+
+
+@pytest.mark.model
 @pytest.mark.parametrize(("model", "words"), [
     ("/nonexistent/model.gguf", ["not found", "models pull"]),
     ("not-a-known-model", ["unknown model", "qwen2.5-coder-1.5b-instruct-q4_k_m"]),

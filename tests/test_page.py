@@ -181,6 +181,25 @@ def test_off_topic_question_is_declined(page):
     assert "Je ne trouve pas cette information dans les documents." in answer
 
 
+# near-misses: the documents give these facts for a neighbouring company or model only
+NEAR_MISSES = ["Qui est le directeur technologique de Mozilla ?",
+               "Combien de paramètres comportent les modèles de Meta ?",
+               "Où est basée la société OpenAI ?"]
+
+
+def test_a_neighbours_fact_is_withdrawn_in_view(page):
+    retracted = []
+    for n, question in enumerate(NEAR_MISSES, 1):
+        answer = ask(page, question, n)
+        assert "Je ne trouve pas cette information dans les documents." in answer, answer
+        bubble = page.locator("#chat .message.bot, #chat [data-testid='bot']").last
+        if bubble.locator(".retracted").count():
+            retracted.append(bubble.locator(".retracted").inner_text())
+            assert bubble.locator(".retracted s").inner_text().strip()  # what was shown, struck through
+    assert retracted and all(r.startswith("⚠️ Réponse retirée : ") for r in retracted), retracted
+    shot(page, "03-reponse-retiree")
+
+
 def test_upload_a_document_and_ask_about_it(page, tmp_path):
     doc = tmp_path / "hirondelle.md"
     doc.write_text("# Projet Hirondelle\n\nLe projet Hirondelle est une coopérative de "

@@ -30,13 +30,16 @@ class ScriptedModel:
     name = "scripted.gguf"
     n_ctx = 4096
 
-    def __init__(self, answer: str) -> None:
+    def __init__(self, answer: str, decline_p: float | None = None) -> None:
         self.answer = answer
+        self.decline_p = decline_p  # what a real model's first token would have given to declining
         self.calls: list[list[Turn]] = []
         self.lock = threading.Lock()
 
     def stream(self, messages, *, max_tokens, temperature=0.0, seed=0, stats=None, prefix="", alt=""):
         self.calls.append(list(messages))
+        if stats is not None and alt and not prefix:
+            stats.alt_p = self.decline_p
         if prefix:
             yield prefix
         for i in range(0, len(self.answer), 3):
@@ -98,6 +101,16 @@ def test_a_how_many_question_answered_without_a_number_is_retracted():
     assert a.refused and "nombre" in a.reason
     e, _ = engine("Le modèle Martinet a été entraîné sur 12 000 documents.")
     assert not e.ask("Sur combien de documents le modèle Martinet a-t-il été entraîné ?").refused
+
+
+def test_an_answer_the_model_nearly_declined_is_withdrawn():
+    e, model = engine("La coopérative Hirondelle compte dix-sept membres.")
+    model.decline_p = 0.3
+    a = e.ask("Combien de membres compte le projet Hirondelle ?")
+    assert a.refused and a.decline_p == 0.3 and "hésitait" in a.reason
+    model.decline_p = 0.01
+    a = e.ask("Combien de membres compte le projet Hirondelle ?")
+    assert not a.refused and a.decline_p == 0.01
 
 
 def test_a_declining_model_is_not_a_retraction():
