@@ -141,7 +141,7 @@ def test_answer_streams_with_citation_and_source_then_follow_up(page):
     assert all(p is page or p.url == "about:blank" for p in page.context.pages)  # no new tab
     shot(page, "02-reponse")
 
-    follow = ask(page, "Et qu'a publié Mozilla la veille de ce sommet ?", 2)
+    follow = ask(page, "Et que publie Mozilla la veille du sommet ?", 2)
     assert "lettre" in follow.lower() or "mozilla" in follow.lower()
     assert "003_4edc3b288bac67c9.txt" in page.inner_text("#sources")
     page.click("#new")

@@ -44,11 +44,13 @@ def test_answer_floor(engine, items):
     assert f["cited_right"] >= FLOOR["cited_right"], wrong
     assert f["wrongly_declined"] <= FLOOR["wrongly_declined"], wrong
     assert f["french"] >= FLOOR["french"], wrong
+    assert f["confident_wrong_on_topic"] <= FLOOR["confident_wrong_on_topic"], wrong
 
 
-# Measured with the 0.5B model on 2026-11-24 (session 7: excerpts given as `[n] « text »`, the
-# question last, "réponds en français" after it only for English questions): right 0.704 (38 of
-# 54), cited 1.000, off-topic declined 1.000, wrongly declined 0.019 (1 of 54), French 1.000 (the
-# 1.5B: 0.907, 1.000, 1.000, 0.000, 1.000). The floors leave 2 answers of slack.
-FLOOR = {"right": 0.66, "cited_right": 0.92, "declined_off_topic": 0.85, "wrongly_declined": 0.06,
-         "french": 0.95}
+# Measured with the 0.5B model on 2026-12-01 (answers whose sentences do not stand on what they
+# cite are withdrawn, and so are answers whose first token leaned 0.08 or more to declining):
+# right 0.667 (36 of 54), cited 1.000, off-topic declined 1.000, declined on-topic 0.148 (8 of 54,
+# wrong or half-wrong answers now withdrawn in view), confident wrong on-topic 10, French 1.000.
+# Before the checks: right 0.704, declined on-topic 0.019. The floors leave 2 answers of slack.
+FLOOR = {"right": 0.62, "cited_right": 0.92, "declined_off_topic": 0.85, "wrongly_declined": 0.19,
+         "french": 0.95, "confident_wrong_on_topic": 12}
