@@ -38,6 +38,7 @@ class Report:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (name, message)
+    encodings: dict[str, str] = field(default_factory=dict)  # text files that were not UTF-8: how they were read
     passages: int = 0
 
     @property
@@ -75,6 +76,8 @@ def index_files(
         except IngestError as e:
             report.failed.append((name, str(e)))
             continue
+        if doc.encoding:
+            report.encodings[name] = doc.encoding
         fp = fingerprint(doc, size=size, overlap=overlap)
         held = existing.get(name)
         if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:

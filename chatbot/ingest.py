@@ -27,6 +27,7 @@ class Document:
     name: str
     text: str
     title: str
+    encoding: str = ""  # how a text file was decoded, when it was not UTF-8
 
 
 def find_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
@@ -58,24 +59,65 @@ def read_document(path: Path, name: str | None = None) -> Document:
         raise IngestError(f"{name}: cannot be read ({e.strerror}).") from e
     if len(raw) > MAX_FILE_BYTES:
         raise IngestError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; split it first.")
+    encoding = ""
     if suffix == ".pdf":
         text = _pdf_text(raw, name)
     else:
-        if b"\x00" in raw[:8192]:
-            raise IngestError(f"{name}: looks like a binary file, not {suffix} text.")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise IngestError(
-                f"{name}: not valid UTF-8 text (byte {e.start}). Save it as UTF-8 and try again."
-            ) from e
+        text, encoding = decode(raw, name, suffix)
         if suffix in (".html", ".htm"):
             text = _html_text(text)
     text = _clean(text)
     if not text.strip():
         raise IngestError(f"{name}: holds no text to index.")
     title = _title(text, path)
-    return Document(name=name, text=text, title=title)
+    return Document(name=name, text=text, title=title, encoding=encoding)
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def decode(raw: bytes, name: str, suffix: str) -> tuple[str, str]:
+    """The text of a text file and, when it was not UTF-8, the encoding it was read with.
+
+    Windows and older Mac or Linux editors save French text as cp1252 or latin-1, and Windows's
+    Notepad as UTF-16, often without a byte-order mark. UTF-8 is tried first (it rarely decodes
+    anything else by accident); a byte-order mark, or zero bytes at every other position, says
+    UTF-16; anything else goes to charset-normalizer, whose guess is reported. A file it cannot
+    read as text is refused as binary.
+    """
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError as e:
+                raise IngestError(f"{name}: starts as {codec.upper()} text but is not ({e.reason}).") from e
+            return text, "" if codec == "utf-8-sig" else codec.upper()
+    head = raw[:8192]
+    if b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        codec = ("utf-16-le" if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even) else
+                 "utf-16-be" if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd) else "")
+        try:
+            if codec:
+                return raw.decode(codec), codec.upper()
+        except UnicodeDecodeError:
+            pass
+        raise IngestError(f"{name}: looks like a binary file, not {suffix} text.")
+    try:
+        return raw.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    # Western encodings only: on short French text the detector otherwise often prefers cp1250
+    # (Central European), which reads "modèle" as "modčle". cp1252 wins whenever it fits.
+    matches = from_bytes(raw, cp_isolation=["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"])
+    best = next((m for m in matches if m.encoding == "cp1252"), None) or matches.best()
+    if best is None or not str(best).strip():
+        raise IngestError(f"{name}: not text in any encoding recognised (UTF-8, UTF-16, cp1252, "
+                          "latin-1, Mac Roman). Save it as UTF-8 and try again.")
+    return str(best), best.encoding.replace("_", "-").upper()
 
 
 def _pdf_text(raw: bytes, name: str) -> str:

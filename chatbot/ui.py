@@ -225,7 +225,8 @@ def build(app: App):
                 (uploads / name).unlink(missing_ok=True)
                 lines.append(f"❌ {msg}")
             for name in report.added + report.updated:
-                lines.append(f"✅ {name} indexé")
+                read_as = report.encodings.get(name)
+                lines.append(f"✅ {name} indexé" + (f" (lu en {read_as})" if read_as else ""))
             for name in report.unchanged:
                 lines.append(f"✅ {name} déjà indexé")
         message = "\n\n".join(lines)

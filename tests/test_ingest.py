@@ -59,7 +59,6 @@ def test_pdf_is_read(tmp_path):
     [
         ("empty.txt", b"", "no text"),
         ("blank.md", b"   \n\n  ", "no text"),
-        ("latin1.txt", "café crème".encode("latin-1"), "UTF-8"),
         ("binary.txt", b"\x00\x01\x02binary", "binary"),
         ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "PDF"),
         ("image.png", b"\x89PNG\r\n", "unsupported"),
@@ -71,6 +70,73 @@ def test_bad_files_get_a_clear_message(tmp_path, name, content, message):
     with pytest.raises(IngestError, match=message) as e:
         read_document(f)
     assert name in str(e.value)
+
+
+FRENCH = "L’été, la coopérative a publié « Martinet » : 42 modèles, déjà ½ million d’œuvres…\n"
+
+
+@pytest.mark.parametrize(("encoding", "raw", "reported"), [
+    ("utf-8", FRENCH.encode("utf-8"), ""),
+    ("utf-8 with BOM", FRENCH.encode("utf-8-sig"), ""),
+    ("Windows", (FRENCH * 3).replace("½", "1/2").encode("cp1252"), "CP1252"),
+    ("UTF-16 with BOM", FRENCH.encode("utf-16"), "UTF-16"),
+    ("UTF-16 without BOM", FRENCH.encode("utf-16-le"), "UTF-16-LE"),
+    ("UTF-16 big-endian without BOM", FRENCH.encode("utf-16-be"), "UTF-16-BE"),
+])
+def test_text_in_the_encodings_people_have_is_read(tmp_path, encoding, raw, reported):
+    f = tmp_path / "note.txt"
+    f.write_bytes(raw.replace(b"\n", b"\r\n") if encoding == "Windows" else raw)
+    doc = read_document(f)
+    assert "L’été, la coopérative a publié « Martinet »" in doc.text and "d’œuvres" in doc.text
+    assert doc.encoding == reported
+
+
+def test_latin1_text_is_read_and_its_encoding_reported(tmp_path):
+    f = tmp_path / "vieux.md"
+    f.write_bytes("Le modèle a été créé à Genève en été ; il coûte très peu.\n".encode("latin-1"))
+    doc = read_document(f)
+    assert "créé à Genève" in doc.text and doc.encoding in ("CP1252", "ISO-8859-1", "LATIN-1", "ISO-8859-15")
+
+
+def test_a_file_of_random_bytes_is_refused_as_binary(tmp_path):
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(1, 256) for _ in range(4000))
+    f = tmp_path / "data.txt"
+    f.write_bytes(noise + b"\x00" * 40)
+    with pytest.raises(IngestError, match="binary"):
+        read_document(f)
+    f.write_bytes(noise)  # no zero byte: every byte is a character in some encoding
+    with pytest.raises(IngestError, match="not text in any encoding recognised"):
+        read_document(f)
+
+
+def test_ingest_reports_the_encoding_it_guessed(tmp_path):
+    from chatbot.indexing import index_files
+    from fakes import WordHashEmbedder
+
+    class Memory:
+        def __init__(self):
+            self.docs = {}
+
+        def documents(self):
+            return {}
+
+        def check_room(self, passages, dim):
+            pass
+
+        def add(self, passages, embeddings, *, fingerprint):
+            self.docs[passages[0].doc] = passages
+
+        def delete_doc(self, doc):
+            self.docs.pop(doc, None)
+
+    (tmp_path / "win.txt").write_bytes(("Le modèle Martinet a été publié à Lyon. " * 5).encode("cp1252"))
+    (tmp_path / "ok.txt").write_text("Le modèle Pinson est publié à Grenoble.", encoding="utf-8")
+    report = index_files(Memory(), WordHashEmbedder, [tmp_path], size=500, overlap=1)
+    assert sorted(report.added) == ["ok.txt", "win.txt"]
+    assert report.encodings == {"win.txt": "CP1252"}
 
 
 def test_missing_file_is_named(tmp_path):
