@@ -34,8 +34,9 @@ class App:
 
         The prompt's fixed opening is then evaluated in the background (`primed` is set when it
         is done; ~2 s on a CPU): a question asked meanwhile waits for the model, as it would have
-        waited for those tokens anyway, and one asked later finds them cached. The thread is not
-        a daemon: a process that ends sooner waits for it rather than free the model under it.
+        waited for those tokens anyway, and one asked later finds them cached. The priming thread
+        is not a daemon (the loading one is): a process that ends sooner waits for the priming
+        rather than free the model under it.
         """
         loader = threading.Thread(target=self._try_model, daemon=True)
         loader.start()

@@ -210,22 +210,25 @@ def _chart(figures: dict, modes: dict | None, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2 if modes else 1, figsize=(11 if modes else 6, 4), squeeze=False)
     keys = [k for k in ("right", "cited_right", "declined_off_topic", "wrongly_declined", "french")
             if k in figures]
-    ax = axes[0][0]
-    ax.bar(keys, [figures[k] for k in keys], color="#4b7bec")
-    ax.set_ylim(0, 1)
-    ax.set_title("Answers")
-    ax.tick_params(axis="x", rotation=30)
-    if modes:
-        ax = axes[0][1]
+    panels = [p for p in ("answers" if keys else "", "retrieval" if modes else "") if p]
+    if not panels:
+        return
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels) + 0.5, 4), squeeze=False)
+    for ax, panel in zip(axes[0], panels, strict=True):
+        if panel == "answers":  # none with --retrieval-only
+            ax.bar(keys, [figures[k] for k in keys], color="#4b7bec")
+            ax.set_ylim(0, 1)
+            ax.set_title("Answers")
+            ax.tick_params(axis="x", rotation=30)
+            continue
         names = list(modes)
         for j, kk in enumerate(("hit@1", "hit@5")):
             ax.bar([x + 0.4 * j for x in range(len(names))], [modes[n][kk] for n in names], 0.4, label=kk)
         ax.set_xticks([x + 0.2 for x in range(len(names))], names, rotation=30)
-        ax.set_ylim(0, 1)
-        ax.legend()
+        ax.set_ylim(0, 1.15)  # room above the bars for the legend
+        ax.legend(loc="upper right", ncol=2)
         ax.set_title("Retrieval")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

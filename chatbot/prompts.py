@@ -7,7 +7,7 @@ from string import Template
 
 from chatbot.errors import ConfigError
 
-NAMES = ("system", "user", "passage", "english", "rewrite")
+NAMES = ("system", "user", "passage", "english")
 
 
 class Prompts:

@@ -7,7 +7,6 @@ so prompt tokens are what the server reports (`usage`), and the prefix cache is 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 import time
@@ -144,8 +143,12 @@ def _sse(lines: Iterator[str]) -> Iterator[dict]:
         data = line[5:].strip()
         if data == "[DONE]":
             return
-        with contextlib.suppress(ValueError):
-            yield json.loads(data)
+        try:
+            event = json.loads(data)
+        except ValueError as e:
+            raise ModelError(f"the model server sent an event that is not JSON: {data[:120]!r}") from e
+        if isinstance(event, dict):
+            yield event
 
 
 def _reason(e: Exception) -> str:

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build (once) and install llama-cpp-python, keeping one wheel per set of CPU flags.
 # pip's own wheel cache ignores CMAKE_ARGS, so a wheel built for another CPU could be reused
-# by mistake; we key our cache on the flags instead. Machines that list AMX but fault on it
-# (see DEVELOPERS.md) get a non-native build with only the features /proc/cpuinfo lists.
+# by mistake; we key our cache on the flags instead (and, for a native build, on the CPU's own
+# flags: a home folder moved to another CPU must not reuse it). Some Intel machines list AMX but
+# fault on its instructions inside a container (llama.cpp dies with SIGILL in its AMX kernels):
+# they get a non-native build with only the vector features /proc/cpuinfo lists.
 set -euo pipefail
 PY=${1:?usage: llama_wheel.sh PYTHON}
 VERSION=0.3.36
@@ -22,7 +24,8 @@ if [ -z "${CMAKE_ARGS:-}" ]; then
     export CMAKE_ARGS="$args"
   fi
 fi
-key=$(printf '%s|%s|%s' "$VERSION" "${CMAKE_ARGS:-native}" "$(uname -m)" | sha256sum | cut -c1-16)
+cpu=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m)
+key=$(printf '%s|%s|%s' "$VERSION" "${CMAKE_ARGS:-native $cpu}" "$(uname -m)" | sha256sum | cut -c1-16)
 dir="$CACHE/$key"
 if ! ls "$dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
   echo "Building llama-cpp-python $VERSION (CMAKE_ARGS='${CMAKE_ARGS:-}'): 5-8 minutes on 2 cores..."
