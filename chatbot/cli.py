@@ -194,7 +194,7 @@ def _print_sources(answer) -> None:
     if answer.sources:
         print("\nSources :")
         for s in answer.sources:
-            print(f"  [{s.n}] {s.doc} (passage {s.position + 1}) : {s.text[:160]}…")
+            print(f"  [{s.n}] {s.doc} ({s.where}) : {s.text[:160]}…")
     t = answer.timings
     print(f"\n({t.retrieval_ms:.0f} ms recherche, premier mot à {t.ttft_ms / 1000:.1f} s, "
           f"{t.prompt_tokens} jetons de prompt)", file=sys.stderr)

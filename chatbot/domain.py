@@ -16,6 +16,7 @@ class Passage:
     start: int  # character offsets of the passage in the document's text
     end: int
     title: str = ""
+    page: int = 0  # the page it opens on (PDF), from 1; 0 where a document has no pages
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ class Source:
     position: int
     start: int
     end: int
+    page: int = 0  # as Passage.page
+
+    @property
+    def where(self) -> str:
+        """« p. 12 » in a paged document, « passage 3 » elsewhere."""
+        return f"p. {self.page}" if self.page else f"passage {self.position + 1}"
 
 
 @dataclass
@@ -88,7 +95,7 @@ class Answer:
             "retracted": {"answer": self.retracted, "reason": self.reason} if self.retracted else None,
             "model": self.model,
             "sources": [
-                {"n": s.n, "doc": s.doc, "text": s.text, "score": round(s.score, 4)}
+                {"n": s.n, "doc": s.doc, "page": s.page or None, "text": s.text, "score": round(s.score, 4)}
                 for s in self.sources
             ],
             "timings": {

@@ -7,6 +7,7 @@ unchanged file produces the same IDs.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -28,6 +29,7 @@ class Document:
     text: str
     title: str
     encoding: str = ""  # how a text file was decoded, when it was not UTF-8
+    pages: tuple[int, ...] = ()  # where each page starts in `text` (PDF), for « p. 12 » in citations
 
 
 def find_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
@@ -60,8 +62,9 @@ def read_document(path: Path, name: str | None = None) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         raise IngestError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; split it first.")
     encoding = ""
+    pages: tuple[int, ...] = ()
     if suffix == ".pdf":
-        text = _pdf_text(raw, name)
+        text, pages = _pdf_text(raw, name)
     else:
         text, encoding = decode(raw, name, suffix)
         if suffix in (".html", ".htm"):
@@ -70,7 +73,7 @@ def read_document(path: Path, name: str | None = None) -> Document:
     if not text.strip():
         raise IngestError(f"{name}: holds no text to index.")
     title = _title(text, path)
-    return Document(name=name, text=text, title=title, encoding=encoding)
+    return Document(name=name, text=text, title=title, encoding=encoding, pages=pages)
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
@@ -120,7 +123,8 @@ def decode(raw: bytes, name: str, suffix: str) -> tuple[str, str]:
     return str(best), best.encoding.replace("_", "-").upper()
 
 
-def _pdf_text(raw: bytes, name: str) -> str:
+def _pdf_text(raw: bytes, name: str) -> tuple[str, tuple[int, ...]]:
+    """The text of every page, one after the other, and where each page starts in it."""
     import io
 
     from pypdf import PdfReader
@@ -131,7 +135,12 @@ def _pdf_text(raw: bytes, name: str) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise IngestError(f"{name}: not a readable PDF ({e}).") from e
-    return "\n".join(pages)
+    pages = [_clean(p) for p in pages]  # cleaned here, so that the offsets hold in the final text
+    starts, at = [], 0
+    for p in pages:
+        starts.append(at)
+        at += len(p) + 1
+    return "\n".join(pages), tuple(starts)
 
 
 def _html_text(html: str) -> str:
@@ -231,11 +240,14 @@ def _split_long(start: int, end: int, text: str, size: int) -> list[tuple[int, i
 
 def _passage(doc: Document, position: int, text: str, start: int, end: int) -> Passage:
     digest = hashlib.sha256(f"{doc.name}\0{position}\0{text}".encode()).hexdigest()[:20]
+    page = bisect.bisect_right(doc.pages, start) if doc.pages else 0  # the page the passage opens on
     return Passage(
-        id=digest, doc=doc.name, text=text, position=position, start=start, end=end, title=doc.title
+        id=digest, doc=doc.name, text=text, position=position, start=start, end=end, title=doc.title,
+        page=page,
     )
 
 
 def fingerprint(doc: Document, *, size: int, overlap: int) -> str:
     """What decides a document's passages: its text and the chunking parameters."""
-    return hashlib.sha256(f"{CHUNKER}:{size}:{overlap}\0{doc.text}".encode()).hexdigest()
+    paged = f"pages{len(doc.pages)}" if doc.pages else ""  # PDFs indexed before pages were kept are redone
+    return hashlib.sha256(f"{CHUNKER}:{size}:{overlap}{paged}\0{doc.text}".encode()).hexdigest()

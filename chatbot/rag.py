@@ -210,7 +210,8 @@ class Engine:
         excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf)
         passages = [
             Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
-                   position=e.hit.passage.position, start=e.hit.passage.start, end=e.hit.passage.end)
+                   position=e.hit.passage.position, start=e.hit.passage.start, end=e.hit.passage.end,
+                   page=e.hit.passage.page)
             for i, e in enumerate(excerpts, 1)
         ]
         model_name = str(getattr(self.model, "path", self.model.name))

@@ -189,6 +189,7 @@ class ChromaStore:
                         "start": p.start,
                         "end": p.end,
                         "title": p.title,
+                        "page": p.page,
                         "fingerprint": fingerprint,
                         "count": count,
                     }
@@ -228,7 +229,7 @@ class ChromaStore:
         passages = [
             Passage(
                 id=i, doc=m["doc"], text=t, position=m["position"], start=m["start"],
-                end=m["end"], title=m.get("title", ""),
+                end=m["end"], title=m.get("title", ""), page=m.get("page", 0),  # none before pages were kept
             )
             for i, t, m, _ in rows
         ]

@@ -97,7 +97,7 @@ def sources_html(answer: Answer, context) -> str:
                 f"</mark> <span class='ctx'>{html.escape(after[:400])}</span>")
         parts.append(
             f"<details id='source-{s.n}' open><summary><b>[{s.n}]</b> {html.escape(s.doc)} — "
-            f"passage {s.position + 1}</summary><p>{body}</p></details>"
+            f"{s.where}</summary><p>{body}</p></details>"
         )
     parts.append("</div>")
     return "".join(parts)

@@ -212,3 +212,27 @@ except StoreError as e:
     check = _CHECK + f"print(ChromaStore(Path({str(data / 'db')!r}), embedder='word-hash', dim=32).count())"
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0 and int(done.stdout) == before, done.stderr[-2000:]
+
+
+def test_a_pdf_page_is_stored_and_cited(tmp_path):
+    from test_ingest import _tiny_pdf
+    from test_rag_logic import ScriptedModel
+
+    from chatbot.prompts import Prompts
+    from chatbot.rag import Engine, Options
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "rapport.pdf").write_bytes(_tiny_pdf(
+        "Le projet Hirondelle est une cooperative fondee a Lyon en 2011.",
+        "Elle compte dix-sept membres et publie le modele Martinet.",
+        "Le modele Martinet est publie sous licence Apache 2.0."))
+    store, emb = _store(tmp_path / "db"), WordHashEmbedder()
+    index_files(store, lambda: emb, [docs], size=70, overlap=0)
+    passages, vectors = _store(tmp_path / "db").load()  # a new process would read this
+    assert [p.page for p in passages] == [1, 2, 3]
+    engine = Engine(Retriever(passages, vectors, emb), ScriptedModel("Le modèle Martinet est publié sous licence Apache 2.0."),
+                    Prompts(SEEDS.parent / "prompts"), Options(top_k=2, min_dense=0.99))
+    a = engine.ask("Sous quelle licence le modèle Martinet est-il publié ?")
+    assert not a.refused, a
+    assert a.sources[0].where == "p. 3" and a.to_json()["sources"][0]["page"] == 3

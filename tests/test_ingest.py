@@ -54,6 +54,21 @@ def test_pdf_is_read(tmp_path):
     assert "Hirondelle compte 17 membres" in read_document(pdf).text
 
 
+def test_each_passage_of_a_pdf_knows_its_page(tmp_path):
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(_tiny_pdf("Le projet Hirondelle est une cooperative fondee a Lyon en 2011.",
+                              "Elle compte dix-sept membres et publie le modele Martinet.",
+                              "Le modele Martinet est publie sous licence Apache 2.0."))
+    doc = read_document(pdf)
+    assert len(doc.pages) == 3
+    passages = chunk(doc, size=70, overlap=0)
+    assert [p.page for p in passages] == [1, 2, 3], [(p.page, p.text) for p in passages]
+    assert "Apache" in passages[2].text
+    md = tmp_path / "note.md"
+    md.write_text("Une note sans pages.", encoding="utf-8")
+    assert chunk(read_document(md), size=70, overlap=0)[0].page == 0
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -144,17 +159,22 @@ def test_missing_file_is_named(tmp_path):
         read_document(tmp_path / "nope.txt")
 
 
-def _tiny_pdf(text: str) -> bytes:
-    """A one-page PDF with one line of text (Helvetica), built by hand."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+def _tiny_pdf(*pages: str) -> bytes:
+    """A PDF with one line of text (Helvetica) on each page, built by hand."""
+    n = len(pages)
+    kids = " ".join(f"{4 + 2 * k} 0 R" for k in range(n))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    for k, text in enumerate(pages):
+        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+        objects += [
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {5 + 2 * k} 0 R "
+            f"/Resources << /Font << /F1 3 0 R >> >> >>".encode(),
+            b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objects, 1):
