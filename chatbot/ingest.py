@@ -143,16 +143,40 @@ def _pdf_text(raw: bytes, name: str) -> tuple[str, tuple[int, ...]]:
     return "\n".join(pages), tuple(starts)
 
 
+_BLOCKS = frozenset("p li h1 h2 h3 h4 h5 h6 td th pre blockquote div section article main aside dd dt "
+                    "figcaption caption address body tr table ul ol form".split())
+
+
 def _html_text(html: str) -> str:
-    from bs4 import BeautifulSoup
+    """One line per block of the page (paragraph, list item, cell, plain <div>…), in order.
+
+    Text is grouped by its nearest block-level ancestor, so text that sits directly in a <div>
+    is kept as well as the paragraphs around it, and inline tags (<b>, <a>) do not split lines.
+    """
+    from bs4 import BeautifulSoup, Comment, Doctype
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer"]):
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template"]):
         tag.decompose()
-    blocks = soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "td", "pre", "blockquote"])
-    if blocks:
-        return "\n".join(b.get_text(" ", strip=True) for b in blocks)
-    return soup.get_text("\n", strip=True)
+    lines: list[str] = []
+    words: list[str] = []
+    current = None
+    for s in soup.find_all(string=True):
+        if isinstance(s, (Comment, Doctype)) or not s.strip():
+            continue
+        block = next((a for a in s.parents if a.name in _BLOCKS), None)
+        if block is not current and words:
+            lines.append(" ".join(words))
+            words = []
+        current = block
+        text = " ".join(s.split())
+        if words and text[0] in ",.;:!?)»" and not s[0].isspace():
+            words[-1] += text  # "<b>Falcon</b>, le modèle" keeps its comma in place
+        else:
+            words.append(text)
+    if words:
+        lines.append(" ".join(words))
+    return "\n".join(lines)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

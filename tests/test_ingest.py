@@ -48,6 +48,17 @@ def test_html_and_markdown_are_read(tmp_path):
     assert read_document(md).title == "Ma note"
 
 
+def test_html_text_in_plain_divs_is_kept_and_inline_tags_do_not_split_lines(tmp_path):
+    page = tmp_path / "site.html"
+    page.write_text("<html><body><nav>Accueil | Contact</nav><h2>Le modèle Pinson</h2>"
+                    "<p>Il est publié par <b>Verdier</b>, à Grenoble.</p>"
+                    "<div class='note'>Pinson compte 42 langues.<div>Claire Fontaine le dirige.</div></div>"
+                    "<!-- commentaire --></body></html>", encoding="utf-8")
+    lines = read_document(page).text.split("\n")
+    assert lines == ["Le modèle Pinson", "Il est publié par Verdier, à Grenoble.", "Pinson compte 42 langues.",
+                     "Claire Fontaine le dirige."]
+
+
 def test_pdf_is_read(tmp_path):
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(_tiny_pdf("Le projet Hirondelle compte 17 membres."))
