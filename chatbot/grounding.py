@@ -5,7 +5,8 @@ they do say, answers with the neighbour's fact and cites it (« Llama prend en c
 langages [1] », where 116 is another model's). Finding the name or number anywhere in the
 passages accepts that. So each answer sentence is checked against a *window* of the passage it
 cites: the sentence of that passage that holds the answer's facts, the few sentences before it
-(where the subject is usually named), the one after (a quote's speaker), and the document's title.
+(where the subject is usually named, reaching into the text before the passage), and the
+document's title; for the entity the question asks about, also the sentence after it.
 The rules, each tested on its own:
 
 1. every name and number of the answer sentence is in the window of a passage it cites;
@@ -117,8 +118,13 @@ def _sentences(text: str) -> list[str]:
     return [s for s in out if s.strip()]
 
 
-def window(claim: str, facts: Sequence[str], ev: Evidence, *, after: int = 0) -> str:
-    """The part of a passage that a sentence of the answer stands on (see the module's rules).
+def window(claim: str, facts: Sequence[str], ev: Evidence) -> str:
+    """The part of a passage that a sentence of the answer stands on (see the module's rules)."""
+    return _windows(claim, facts, ev)[0]
+
+
+def _windows(claim: str, facts: Sequence[str], ev: Evidence) -> tuple[str, str]:
+    """The window a claim stands on, and the same window with AFTER sentences more (rule 2).
 
     Of the windows ending at each sentence of the passage (BEFORE sentences before it, reaching
     into the text before the passage), the one holding most of the claim's facts; on a tie the one
@@ -128,7 +134,7 @@ def window(claim: str, facts: Sequence[str], ev: Evidence, *, after: int = 0) ->
     lead = [s for s in dict.fromkeys(_sentences(ev.before)) if s not in own][-BEFORE:]  # passages overlap
     sents = lead + own
     if not own:
-        return ev.title
+        return ev.title, ev.title
     terms = set(analyze(claim))
 
     def around(j: int, after: int = 0) -> list[str]:
@@ -140,7 +146,7 @@ def window(claim: str, facts: Sequence[str], ev: Evidence, *, after: int = 0) ->
                 sum(_in(f, sents[j]) for f in facts), -j)
 
     j = max(range(len(lead), len(sents)), key=score)
-    return " ".join([ev.title, *around(j, after)])
+    return " ".join([ev.title, *around(j)]), " ".join([ev.title, *around(j, AFTER)])
 
 
 def split_claims(answer: str) -> list[tuple[str, list[int]]]:
@@ -173,7 +179,7 @@ def _has_kind(kind: str, text: str, question: str) -> bool:
 
 
 def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: str = "") -> Verdict:
-    """Whether every sentence of the answer stands on the text it cites (rules 1-3 above)."""
+    """Whether every sentence of the answer stands on the text it cites (rules 1-4 above)."""
     by_n = {e.n: e for e in evidence}
     claims = split_claims(answer.removeprefix(opening) if opening else answer)
     kind = asked(question)
@@ -187,15 +193,16 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
         if not facts and not cites:
             continue
         cited = [by_n[n] for n in cites if n in by_n]
+        wins = [_windows(body, facts, e) for e in cited or evidence]
         if not cited:  # an uncited sentence must stand on one passage: the one that holds most of it
-            cited = [max(evidence, key=lambda e: sum(_in(f, window(body, facts, e)) for f in facts))]
-        joined = " ".join(window(body, facts, e) for e in cited)
+            wins = [max(wins, key=lambda w: sum(_in(f, w[0]) for f in facts))]
+        joined = " ".join(w for w, _ in wins)
         missing = [f for f in facts if not _in(f, joined)]
         if missing:
             where = ", ".join(f"[{n}]" for n in cites) or "les extraits"
             return Verdict(False, f"« {missing[0]} » ne figure pas dans le passage cité ({where}) "
                                   "à l'endroit qui appuie la phrase.")
-        seen_windows += [window(body, facts, e, after=AFTER) for e in cited]
+        seen_windows += [w for _, w in wins]
         if kind and not found_kind:
             found_kind = _has_kind(kind, body, question) and _has_kind(kind, joined, question)
         said = (said or bool((set(analyze(body)) - own) & set(analyze(joined)))
