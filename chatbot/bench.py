@@ -10,7 +10,7 @@
 - the peer, estimated on this machine: PrivateGPT 0.6.2 with the same model sends a median of 640
   prompt tokens and takes 1.4x llama.cpp's own time for them (measured on the project's machine);
   llama.cpp's time for 640 tokens from an empty cache is measured here, so the estimate follows the
-  machine and the model. The guide's target is a fifth of it;
+  machine and the model. The target is a fifth of it;
 - peak memory (resident set).
 """
 

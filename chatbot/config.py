@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     n_batch: int = Field(512, ge=16, description="prompt-processing batch size")
     flash_attn: bool = Field(
         False, description="llama.cpp's fused attention. Measured on 2 CPU cores: prompt 1-4% faster; with "
-        "the session-4 prompt one more on-topic question declined, with the 2026-11-24 prompt the same answers (1.5B)"
+        "an earlier prompt one more on-topic question declined, with today's prompt the same answers (1.5B)"
     )
     n_gpu_layers: int = Field(
         -2, ge=-2, description="layers offloaded to the GPU; -1 all, 0 none, -2 auto (all on a GPU build)"

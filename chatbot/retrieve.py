@@ -1,10 +1,10 @@
 """Hybrid retrieval: French BM25 and exact dense search, fused by weighted reciprocal rank.
 
-Measured on the seeds (issue 9, 54 questions): BM25 with French stemming is strong on factual
+Measured on the seeds (the project set's 54 answerable questions): BM25 with French stemming is strong on factual
 look-ups, EmbeddingGemma on paraphrases and English questions. With the textbook k=60 a passage
 one ranking puts first and the other 17th loses to passages both rank 3rd-4th; the model reads
 three passages, so the top of each ranking must count more: k=5 took hit@5 from 0.963 to 0.981
-and hit@3 from 0.926 to 0.944, at equal weights (grid k 5..60 x BM25 weight 1..2 in the note).
+and hit@3 from 0.926 to 0.944, at equal weights (a grid of k 5..60 x BM25 weight 1..2; `chatbot eval` prints it).
 Identical passages (same normalised text) are returned once.
 """
 
