@@ -8,14 +8,14 @@ EMBEDDER ?= $(or $(CHATBOT_EMBED_MODEL),embeddinggemma-300m)
 LLM ?= $(or $(CHATBOT_MODEL),qwen2.5-coder-1.5b-instruct-q4_k_m)
 TEST_LLM := qwen2.5-coder-0.5b-instruct-q4_k_m
 
-.PHONY: run install models ingest browser test lint bench eval screenshots clean help
+.PHONY: run install models ingest browser ocr test lint bench eval screenshots clean help
 
 help:
 	@echo "make run     install what is missing, provision the model, index seeds/, open the chat"
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make install | models | ingest | lint | bench | eval | screenshots | clean"
 
-run: models
+run: models ocr
 	$(CHATBOT) ingest seeds
 	$(CHATBOT) serve --open
 
@@ -41,7 +41,11 @@ ingest: models
 browser:
 	@command -v chromium >/dev/null && command -v strace >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver strace >/dev/null; }
 
-test: install browser
+# Scans and images are read by Debian's Tesseract, in French and English.
+ocr:
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng >/dev/null; }
+
+test: install browser ocr
 	$(CHATBOT) models pull $(TEST_LLM) embeddinggemma-300m all-minilm-l6-v2
 	$(PY) -m pytest -q
 

@@ -166,8 +166,8 @@ def cmd_ingest(args) -> int:
     report = app.ingest(paths, rebuild=args.rebuild, progress=sys.stderr.isatty())
     for _, msg in report.failed:
         print(f"skipped {msg}", file=sys.stderr)
-    for name, encoding in report.encodings.items():
-        print(f"note: {name} was read as {encoding}, not UTF-8")
+    for note in report.notes():
+        print(f"note: {note}")
     print(f"{report.summary()}; the index holds {app.store().count()} passages.")
     return 1 if report.failed and not (report.changed or report.unchanged) else 0
 

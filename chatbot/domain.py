@@ -16,7 +16,9 @@ class Passage:
     start: int  # character offsets of the passage in the document's text
     end: int
     title: str = ""
-    page: int = 0  # the page it opens on (PDF), from 1; 0 where a document has no pages
+    page: int = 0  # the page it opens on (PDF, scans), from 1; 0 where a document has no pages
+    part: str = ""  # the page, slide or sheet it opens in, as citations name it: « diapositive 3 »
+    section: str = ""  # the headings above it: « Licences › Apache 2.0 »
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,14 @@ class Source:
     start: int
     end: int
     page: int = 0  # as Passage.page
+    part: str = ""  # as Passage.part
+    section: str = ""  # as Passage.section
+    title: str = ""  # the document's title, when it has one
 
     @property
     def where(self) -> str:
-        """« p. 12 » in a paged document, « passage 3 » elsewhere."""
-        return f"p. {self.page}" if self.page else f"passage {self.position + 1}"
+        """« p. 12 », « diapositive 3 », « feuille Budget »; « passage 3 » where a document has no parts."""
+        return self.part or (f"p. {self.page}" if self.page else f"passage {self.position + 1}")
 
 
 @dataclass
@@ -95,7 +100,8 @@ class Answer:
             "retracted": {"answer": self.retracted, "reason": self.reason} if self.retracted else None,
             "model": self.model,
             "sources": [
-                {"n": s.n, "doc": s.doc, "page": s.page or None, "text": s.text, "score": round(s.score, 4)}
+                {"n": s.n, "doc": s.doc, "title": s.title or None, "page": s.page or None, "where": s.where,
+                 "section": s.section or None, "text": s.text, "score": round(s.score, 4)}
                 for s in self.sources
             ],
             "timings": {

@@ -39,11 +39,21 @@ class Report:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (name, message)
     encodings: dict[str, str] = field(default_factory=dict)  # text files that were not UTF-8: how they were read
+    ocr: dict[str, tuple[int, ...]] = field(default_factory=dict)  # pages read by OCR, per document
+    empty: dict[str, tuple[int, ...]] = field(default_factory=dict)  # pages, slides, sheets with no text
     passages: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated)
+
+    def notes(self) -> list[str]:
+        """What the user should know about the files that were read: encodings, OCR, empty pages."""
+        out = [f"{name} was read as {enc}, not UTF-8" for name, enc in self.encodings.items()]
+        out += [f"{name}: {_pages(p)} read by OCR" for name, p in self.ocr.items()]
+        out += [f"{name}: {_pages(p)} held no text (nothing indexed from {'it' if len(p) == 1 else 'them'})"
+                for name, p in self.empty.items()]
+        return out
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} added", f"{len(self.updated)} updated",
@@ -51,6 +61,10 @@ class Report:
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
         return f"{', '.join(parts)}; {self.passages} passages written"
+
+
+def _pages(pages: tuple[int, ...]) -> str:
+    return ("page " if len(pages) == 1 else "pages ") + ", ".join(map(str, pages))
 
 
 def index_files(
@@ -78,6 +92,10 @@ def index_files(
             continue
         if doc.encoding:
             report.encodings[name] = doc.encoding
+        if doc.ocr_pages:
+            report.ocr[name] = doc.ocr_pages
+        if doc.empty_pages:
+            report.empty[name] = doc.empty_pages
         fp = fingerprint(doc, size=size, overlap=overlap)
         held = existing.get(name)
         if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:

@@ -1,4 +1,9 @@
-"""Read documents (.txt, .md, .pdf, .html) and split them into passages on sentence boundaries.
+"""Read documents and split them into passages on sentence boundaries.
+
+Text (.txt, .md), web pages (.html), PDF, office files and e-books (see `formats`) and images or
+scanned pages (see `ocr`) are read into one text per document, with where each page, slide or
+sheet starts in it and where its headings are, so that every passage knows its page and its
+heading path.
 
 Paragraphs repeated word for word inside a document (seed 003 does this) are kept once, so
 identical passages never crowd the prompt. Passage IDs are content hashes: re-ingesting an
@@ -16,9 +21,14 @@ from pathlib import Path
 
 from chatbot.domain import Passage
 from chatbot.errors import IngestError
+from chatbot.formats import Block
 from chatbot.text import normalize, sentence_spans
 
-SUFFIXES = (".txt", ".md", ".pdf", ".html", ".htm")
+TEXT = (".txt", ".md", ".html", ".htm")
+OFFICE = (".docx", ".odt", ".rtf", ".pptx", ".odp", ".xlsx", ".ods", ".epub")
+IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUFFIXES = (*TEXT, ".pdf", *OFFICE, *IMAGES)
+MIN_PAGE_CHARS = 10  # a PDF page with less text than this is taken for a scan and read by OCR
 MAX_FILE_BYTES = 50 * 1024 * 1024
 CHUNKER = 4  # bump when chunking changes, so existing indexes are rebuilt document by document
 
@@ -29,7 +39,17 @@ class Document:
     text: str
     title: str
     encoding: str = ""  # how a text file was decoded, when it was not UTF-8
-    pages: tuple[int, ...] = ()  # where each page starts in `text` (PDF), for « p. 12 » in citations
+    # (offset in `text`, number, label) where each page, slide or sheet starts: « p. 12 »
+    marks: tuple[tuple[int, int, str], ...] = ()
+    headings: tuple[tuple[int, int, str], ...] = ()  # (offset, level 1-6, text)
+    ocr_pages: tuple[int, ...] = ()  # pages (from 1) read by OCR
+    empty_pages: tuple[int, ...] = ()  # pages, slides or sheets with no text at all
+    structured: bool = False  # headings come from the file's markup, not from guessing
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        """Where each page starts (PDF and scans)."""
+        return tuple(off for off, _, label in self.marks if label.startswith("p. "))
 
 
 def find_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
@@ -61,19 +81,62 @@ def read_document(path: Path, name: str | None = None) -> Document:
         raise IngestError(f"{name}: cannot be read ({e.strerror}).") from e
     if len(raw) > MAX_FILE_BYTES:
         raise IngestError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; split it first.")
-    encoding = ""
-    pages: tuple[int, ...] = ()
     if suffix == ".pdf":
-        text, pages = _pdf_text(raw, name)
+        blocks, ocr_pages, empty = _pdf_blocks(raw, name)
+        return _document(name, blocks, path, ocr_pages=ocr_pages, empty=empty)
+    if suffix in IMAGES:
+        from chatbot.ocr import image_text
+
+        pages = image_text(raw, name)
+        blocks = [Block(_clean(t), part=f"p. {i}", number=i) for i, t in enumerate(pages, 1)]
+        if len(pages) == 1:
+            blocks = [Block(blocks[0].text)]
+        return _document(name, blocks, path, ocr_pages=tuple(range(1, len(pages) + 1)))
+    if suffix in OFFICE:
+        from chatbot.formats import read
+
+        blocks = read(raw, name, suffix)
+        empty = tuple(b.number for b in blocks if b.part and not b.text.strip())
+        return _document(name, blocks, path, empty=empty, structured=True)
+    text, encoding = decode(raw, name, suffix)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if suffix in (".html", ".htm"):
+        blocks = html_blocks(text)
+    elif suffix == ".md":
+        blocks = [Block(line, len(m.group(1)) if (m := _MD_HEADING.match(line)) else 0)
+                  for line in text.split("\n")]
     else:
-        text, encoding = decode(raw, name, suffix)
-        if suffix in (".html", ".htm"):
-            text = _html_text(text)
-    text = _clean(text)
+        blocks = [Block(text)]
+    return _document(name, blocks, path, encoding=encoding)
+
+
+_MD_HEADING = re.compile(r"\s{0,3}(#{1,6})\s+\S")
+
+
+def _document(name: str, blocks: list[Block], path: Path, *, encoding: str = "",
+              ocr_pages: tuple[int, ...] = (), empty: tuple[int, ...] = (),
+              structured: bool = False) -> Document:
+    """One text from the blocks, with where each part and heading starts in it."""
+    lines: list[str] = []
+    marks: list[tuple[int, int, str]] = []
+    headings: list[tuple[int, int, str]] = []
+    at = 0
+    for b in blocks:
+        text = _clean(b.text)
+        if b.part:
+            marks.append((at, b.number, b.part))
+        if b.level and text.strip():
+            headings.append((at, b.level, text.strip().lstrip("#").strip()))
+        lines.append(text)
+        at += len(text) + 1
+    text = "\n".join(lines)
     if not text.strip():
-        raise IngestError(f"{name}: holds no text to index.")
-    title = _title(text, path)
-    return Document(name=name, text=text, title=title, encoding=encoding, pages=pages)
+        what = "no text layer on any page, and OCR read nothing" if ocr_pages else "no text to index"
+        raise IngestError(f"{name}: holds {what}.")
+    title = headings[0][2] if structured and headings and headings[0][0] == 0 else _title(text, path)
+    return Document(name=name, text=text, title=title, encoding=encoding, marks=tuple(marks),
+                    headings=tuple(headings), ocr_pages=ocr_pages, empty_pages=empty,
+                    structured=structured)
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
@@ -123,50 +186,83 @@ def decode(raw: bytes, name: str, suffix: str) -> tuple[str, str]:
     return str(best), best.encoding.replace("_", "-").upper()
 
 
-def _pdf_text(raw: bytes, name: str) -> tuple[str, tuple[int, ...]]:
-    """The text of every page, one after the other, and where each page starts in it."""
+def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tuple[int, ...]]:
+    """One block per page; pages without a text layer are read by OCR when Tesseract is there.
+
+    Returns the blocks, the pages read by OCR and the pages that gave no text (from 1).
+    """
     import io
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    from chatbot import ocr
+
     try:
         reader = PdfReader(io.BytesIO(raw))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        texts = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise IngestError(f"{name}: not a readable PDF ({e}).") from e
-    pages = [_clean(p) for p in pages]  # cleaned here, so that the offsets hold in the final text
-    starts, at = [], 0
-    for p in pages:
-        starts.append(at)
-        at += len(p) + 1
-    return "\n".join(pages), tuple(starts)
+    scans = [i for i, t in enumerate(texts) if len(t.strip()) < MIN_PAGE_CHARS]
+    read_by_ocr: list[int] = []
+    if scans and ocr.languages():
+        for i, t in ocr.pdf_pages_text(raw, scans, name).items():
+            if t.strip() and len(t.strip()) >= len(texts[i].strip()):
+                texts[i] = t
+                read_by_ocr.append(i + 1)
+    elif scans and len(scans) == len(texts):
+        raise IngestError(f"{name}: no page has a text layer (a scan?) and OCR is not available; "
+                          f"{ocr.INSTALL}.")
+    blocks = [Block(t, part=f"p. {i}", number=i) for i, t in enumerate(texts, 1)]
+    empty = tuple(i for i, t in enumerate(texts, 1) if not t.strip())
+    return blocks, tuple(read_by_ocr), empty
 
 
 _BLOCKS = frozenset("p li h1 h2 h3 h4 h5 h6 td th pre blockquote div section article main aside dd dt "
                     "figcaption caption address body tr table ul ol form".split())
 
 
-def _html_text(html: str) -> str:
-    """One line per block of the page (paragraph, list item, cell, plain <div>…), in order.
+def html_blocks(html: str, *, body_only: bool = False) -> list[Block]:
+    """One block per block of the page (paragraph, list item, cell, plain <div>…), in order.
 
     Text is grouped by its nearest block-level ancestor, so text that sits directly in a <div>
     is kept as well as the paragraphs around it, and inline tags (<b>, <a>) do not split lines.
+    <h1>…<h6> give headings their level; a table is written row by row, each value after its
+    column's header (see `formats.table_rows`).
     """
-    from bs4 import BeautifulSoup, Comment, Doctype
+    from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction
+
+    from chatbot.formats import table_rows
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template"]):
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template",
+                     *(["head"] if body_only else [])]):
         tag.decompose()
-    lines: list[str] = []
+    for table in reversed(soup.find_all("table")):  # innermost first
+        if table.find("table"):
+            continue
+        rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])] for tr in table.find_all("tr")]
+        lines = soup.new_tag("div")
+        for text in table_rows(rows):
+            p = soup.new_tag("p")
+            p.string = text
+            lines.append(p)
+        table.replace_with(lines)
+    blocks: list[Block] = []
     words: list[str] = []
     current = None
+
+    def close() -> None:
+        name = current.name if current is not None else ""
+        level = int(name[1]) if len(name) == 2 and name[0] == "h" and name[1] in "123456" else 0
+        blocks.append(Block(" ".join(words), level))
+
     for s in soup.find_all(string=True):
-        if isinstance(s, (Comment, Doctype)) or not s.strip():
+        if isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction)) or not s.strip():
             continue
         block = next((a for a in s.parents if a.name in _BLOCKS), None)
         if block is not current and words:
-            lines.append(" ".join(words))
+            close()
             words = []
         current = block
         text = " ".join(s.split())
@@ -175,8 +271,12 @@ def _html_text(html: str) -> str:
         else:
             words.append(text)
     if words:
-        lines.append(" ".join(words))
-    return "\n".join(lines)
+        close()
+    return blocks
+
+
+def _html_text(html: str) -> str:
+    return "\n".join(b.text for b in html_blocks(html))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -217,8 +317,9 @@ def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
     """
     sentences: list[tuple[int, int]] = []  # absolute spans
     headings: set[int] = set()  # indices into sentences
+    marked = {off for off, _, _ in doc.headings} | {off for off, _, _ in doc.marks}
     for off, para in paragraphs(doc.text):
-        if len(para) < 100 and para[-1] not in ".!?…:;,»\")":
+        if (off in marked if doc.structured else len(para) < 100 and para[-1] not in ".!?…:;,»\")"):
             headings.add(len(sentences))
         for s, e in sentence_spans(para):
             sentences.extend(_split_long(off + s, off + e, doc.text, size))
@@ -264,14 +365,33 @@ def _split_long(start: int, end: int, text: str, size: int) -> list[tuple[int, i
 
 def _passage(doc: Document, position: int, text: str, start: int, end: int) -> Passage:
     digest = hashlib.sha256(f"{doc.name}\0{position}\0{text}".encode()).hexdigest()[:20]
-    page = bisect.bisect_right(doc.pages, start) if doc.pages else 0  # the page the passage opens on
+    starts = [off for off, _, _ in doc.marks]
+    k = bisect.bisect_right(starts, start) - 1  # the part it opens in
+    _, number, label = doc.marks[k] if k >= 0 else (0, 0, "")
+    last = bisect.bisect_right(starts, max(start, end - 1)) - 1
+    if label.startswith("p. ") and last > k:
+        label = f"pp. {number}–{doc.marks[last][1]}"  # a passage that runs over a page break
     return Passage(
         id=digest, doc=doc.name, text=text, position=position, start=start, end=end, title=doc.title,
-        page=page,
+        page=number if label.startswith("p") else 0, part=label, section=section(doc, end),
     )
+
+
+def section(doc: Document, at: int) -> str:
+    """The heading path at an offset: « Licences › Apache 2.0 »."""
+    path: list[tuple[int, str]] = []
+    for off, level, text in doc.headings:
+        if off > at:
+            break
+        while path and path[-1][0] >= level:
+            path.pop()
+        path.append((level, text))
+    return " › ".join(text for _, text in path)
 
 
 def fingerprint(doc: Document, *, size: int, overlap: int) -> str:
     """What decides a document's passages: its text and the chunking parameters."""
     paged = f"pages{len(doc.pages)}" if doc.pages else ""  # PDFs indexed before pages were kept are redone
-    return hashlib.sha256(f"{CHUNKER}:{size}:{overlap}{paged}\0{doc.text}".encode()).hexdigest()
+    # documents indexed before heading paths and slides were kept are redone once
+    parts = f"h{len(doc.headings)}m{len(doc.marks)}" if doc.headings or doc.marks else ""
+    return hashlib.sha256(f"{CHUNKER}:{size}:{overlap}{paged}{parts}\0{doc.text}".encode()).hexdigest()

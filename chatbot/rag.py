@@ -211,7 +211,8 @@ class Engine:
         passages = [
             Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
                    position=e.hit.passage.position, start=e.hit.passage.start, end=e.hit.passage.end,
-                   page=e.hit.passage.page)
+                   page=e.hit.passage.page, part=e.hit.passage.part, section=e.hit.passage.section,
+                   title=e.hit.passage.title)
             for i, e in enumerate(excerpts, 1)
         ]
         model_name = str(getattr(self.model, "path", self.model.name))

@@ -190,6 +190,8 @@ class ChromaStore:
                         "end": p.end,
                         "title": p.title,
                         "page": p.page,
+                        "part": p.part,
+                        "section": p.section,
                         "fingerprint": fingerprint,
                         "count": count,
                     }
@@ -230,6 +232,7 @@ class ChromaStore:
             Passage(
                 id=i, doc=m["doc"], text=t, position=m["position"], start=m["start"],
                 end=m["end"], title=m.get("title", ""), page=m.get("page", 0),  # none before pages were kept
+                part=m.get("part", ""), section=m.get("section", ""),
             )
             for i, t, m, _ in rows
         ]

@@ -95,12 +95,32 @@ def sources_html(answer: Answer, context) -> str:
         before, after = context(s.doc, s.position)
         body = (f"<span class='ctx'>{html.escape(before[-400:])}</span> <mark>{html.escape(s.text)}"
                 f"</mark> <span class='ctx'>{html.escape(after[:400])}</span>")
+        name = f"{html.escape(s.title)} <small>({html.escape(s.doc)})</small>" if s.title else html.escape(s.doc)
+        section = f" · <small>{html.escape(s.section)}</small>" if s.section else ""
         parts.append(
-            f"<details id='source-{s.n}' open><summary><b>[{s.n}]</b> {html.escape(s.doc)} — "
-            f"{s.where}</summary><p>{body}</p></details>"
+            f"<details id='source-{s.n}' open><summary><b>[{s.n}]</b> {name} — "
+            f"{html.escape(s.where)}{section}</summary><p>{body}</p></details>"
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+def _pages(pages) -> str:
+    return ("p. " if len(pages) == 1 else "pp. ") + ", ".join(map(str, pages))
+
+
+def upload_notes(report, name: str) -> str:
+    """What the reader should know about one indexed file, in French: encoding, OCR, empty pages."""
+    notes = []
+    if name in report.encodings:
+        notes.append(f"lu en {report.encodings[name]}")
+    if name in report.ocr:
+        notes.append(f"{_pages(report.ocr[name])} lu{'es' if len(report.ocr[name]) > 1 else 'e'} par OCR"
+                     if len(report.ocr[name]) > 1 or name.lower().endswith(".pdf") else "lu par OCR")
+    if name in report.empty:
+        notes.append(f"{_pages(report.empty[name])} sans texte, non indexé"
+                     f"{'es' if len(report.empty[name]) > 1 else 'e'}")
+    return f" ({' ; '.join(notes)})" if notes else ""
 
 
 def answer_html(answer: Answer) -> str:
@@ -225,8 +245,7 @@ def build(app: App):
                 (uploads / name).unlink(missing_ok=True)
                 lines.append(f"❌ {msg}")
             for name in report.added + report.updated:
-                read_as = report.encodings.get(name)
-                lines.append(f"✅ {name} indexé" + (f" (lu en {read_as})" if read_as else ""))
+                lines.append(f"✅ {name} indexé{upload_notes(report, name)}")
             for name in report.unchanged:
                 lines.append(f"✅ {name} déjà indexé")
         message = "\n\n".join(lines)
@@ -274,7 +293,8 @@ def build(app: App):
                     sources = gr.HTML("<p><em>Les passages cités apparaîtront ici.</em></p>",
                                       elem_id="sources")
                 with gr.Tab("Documents"):
-                    files = gr.File(label="Ajouter des documents (.txt, .md, .pdf, .html)",
+                    files = gr.File(label="Ajouter des documents : texte, PDF, Word, LibreOffice, PowerPoint, "
+                                    "Excel, EPUB, RTF, images (lues par OCR)",
                                     file_count="multiple", file_types=list(SUFFIXES),
                                     elem_id="upload")
                     upload_msg = gr.Markdown(elem_id="upload-status")

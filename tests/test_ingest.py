@@ -87,7 +87,7 @@ def test_each_passage_of_a_pdf_knows_its_page(tmp_path):
         ("blank.md", b"   \n\n  ", "no text"),
         ("binary.txt", b"\x00\x01\x02binary", "binary"),
         ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "PDF"),
-        ("image.png", b"\x89PNG\r\n", "unsupported"),
+        ("program.exe", b"MZ\x90\x00\x03", "unsupported"),
     ],
 )
 def test_bad_files_get_a_clear_message(tmp_path, name, content, message):
