@@ -25,6 +25,7 @@ class App:
         self._engine = None
         self._generation = ""
         self._lock = threading.RLock()  # guards the index, the engine and swapping
+        self._ingest_lock = threading.Lock()  # one indexing run at a time; questions go on meanwhile
         self._embed_lock = threading.Lock()  # the two models load under locks of their own,
         self._model_lock = threading.Lock()  # so that they can load at the same time
         self.primed = threading.Event()  # the prompt's opening evaluated (see warm_up)
@@ -186,15 +187,24 @@ class App:
 
     # -- actions -----------------------------------------------------------------------------
     def ingest(self, paths: list[Path], *, rebuild: bool = False, progress: bool = False,
-               names: dict[Path, str] | None = None) -> Report:
-        with self._lock:
-            store = self.store(rebuild=rebuild)
-            report = index_files(
-                store, self.embedder, paths, size=self.settings.chunk_size,
-                overlap=self.settings.chunk_overlap, progress=progress, names=names,
-            )
-            if report.changed or rebuild:
-                self._retriever = self._engine = None
+               names: dict[Path, str] | None = None, on_progress=None, cancel=None) -> Report:
+        """Index files. Questions are answered meanwhile from the passages held until it ends:
+        the index is searched from a copy in memory, which is replaced once the run is done."""
+        with self._ingest_lock:
+            with self._lock:
+                store = self.store(rebuild=rebuild)
+            changed = True
+            try:
+                report = index_files(
+                    store, self.embedder, paths, size=self.settings.chunk_size,
+                    overlap=self.settings.chunk_overlap, progress=progress, names=names,
+                    on_progress=on_progress, cancel=cancel,
+                )
+                changed = report.changed or rebuild
+            finally:
+                if changed:  # whatever was written, even by a run that failed, is searched next
+                    with self._lock:
+                        self._retriever = self._engine = None
             return report
 
     def remove_document(self, name: str) -> None:

@@ -159,17 +159,49 @@ def cmd_models_list(args) -> int:
 
 
 def cmd_ingest(args) -> int:
+    """Index files; while the page runs on the same data folder, the page does it (see `owner`)."""
+    from chatbot import owner
     from chatbot.config import project_root
 
     app = _app(args)
     paths = [Path(p) for p in args.paths] or [project_root() / "seeds"]
-    report = app.ingest(paths, rebuild=args.rebuild, progress=sys.stderr.isatty())
+    show = _progress_printer()
+    report, count, by_page = owner.ingest(
+        app, paths, rebuild=args.rebuild, on_progress=show,
+        waiting=lambda holder: print(f"waiting: another process ({holder}) is writing the index…",
+                                     file=sys.stderr, flush=True))
+    show(None)
+    if by_page:
+        print("the running page indexed them and answers from them now.", file=sys.stderr)
     for _, msg in report.failed:
         print(f"skipped {msg}", file=sys.stderr)
     for note in report.notes():
         print(f"note: {note}")
-    print(f"{report.summary()}; the index holds {app.store().count()} passages.")
+    print(f"{report.summary()}; the index holds {count} passages.")
     return 1 if report.failed and not (report.changed or report.unchanged) else 0
+
+
+def _progress_printer():
+    """Progress on stderr: one line rewritten on a terminal, a line per step elsewhere (logs)."""
+    tty = sys.stderr.isatty()
+    state = {"shown": False}
+
+    def show(p) -> None:
+        if p is None:
+            if tty and state["shown"]:
+                print(file=sys.stderr)
+            return
+        left = f", about {_duration(p.left_s)} left" if p.left_s is not None and p.done < p.total else ""
+        line = f"indexing: {p.done}/{p.total} passages ({p.doc}){left}"
+        print(("\r" + line.ljust(79)) if tty else line, end="" if tty else "\n", file=sys.stderr,
+              flush=True)
+        state["shown"] = True
+
+    return show
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def cmd_search(args) -> int:

@@ -9,6 +9,8 @@ stored exactly once. A file that cannot be read is reported and changes nothing.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,8 @@ from chatbot.ingest import chunk, find_files, fingerprint, read_document
 class Store(Protocol):
     def documents(self) -> dict[str, dict]: ...
     def check_room(self, passages: Sequence[Passage], dim: int) -> None: ...
-    def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str) -> None: ...
+    def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str,
+            info: dict | None = None) -> None: ...
     def delete_doc(self, doc: str) -> None: ...
 
 
@@ -41,11 +44,23 @@ class Report:
     encodings: dict[str, str] = field(default_factory=dict)  # text files that were not UTF-8: how they were read
     ocr: dict[str, tuple[int, ...]] = field(default_factory=dict)  # pages read by OCR, per document
     empty: dict[str, tuple[int, ...]] = field(default_factory=dict)  # pages, slides, sheets with no text
+    cancelled: list[str] = field(default_factory=list)  # documents left as they were by a cancel
     passages: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated)
+
+    def to_json(self) -> dict:
+        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_json(cls, d: dict) -> Report:
+        r = cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+        r.failed = [tuple(f) for f in r.failed]
+        r.ocr = {k: tuple(v) for k, v in r.ocr.items()}
+        r.empty = {k: tuple(v) for k, v in r.empty.items()}
+        return r
 
     def notes(self) -> list[str]:
         """What the user should know about the files that were read: encodings, OCR, empty pages."""
@@ -60,11 +75,34 @@ class Report:
                  f"{len(self.unchanged)} unchanged"]
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
+        if self.cancelled:
+            parts.append(f"{len(self.cancelled)} cancelled")
         return f"{', '.join(parts)}; {self.passages} passages written"
 
 
 def _pages(pages: tuple[int, ...]) -> str:
     return ("page " if len(pages) == 1 else "pages ") + ", ".join(map(str, pages))
+
+
+@dataclass
+class Progress:
+    """Where an indexing run is: passages embedded of the total, and the time left at this pace."""
+
+    done: int
+    total: int
+    doc: str
+    elapsed_s: float
+
+    @property
+    def left_s(self) -> float | None:
+        return self.elapsed_s / self.done * (self.total - self.done) if self.done else None
+
+
+class Cancelled(Exception):
+    """Raised inside an indexing run when its cancel event is set; nothing half-written stays."""
+
+
+SLICE = 32  # passages embedded between two progress reports and cancel checks
 
 
 def index_files(
@@ -76,8 +114,15 @@ def index_files(
     overlap: int,
     progress: bool = False,
     names: dict[Path, str] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> Report:
-    """Bring the documents under `paths` into the store. `embedder` is loaded only if needed."""
+    """Bring the documents under `paths` into the store. `embedder` is loaded only if needed.
+
+    A document is written whole, after all its passages are embedded: a cancel (the event set)
+    or a kill leaves every document either as it was or fully new. `on_progress` hears after
+    every few passages.
+    """
     report = Report()
     existing = store.documents()
     files = find_files(paths)
@@ -101,27 +146,46 @@ def index_files(
         if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:
             report.unchanged.append(name)
             continue
-        todo.append((name, chunk(doc, size=size, overlap=overlap), fp, held))
+        todo.append((name, chunk(doc, size=size, overlap=overlap), fp, held, _info(doc, path)))
     if not todo:
         return report
     loaded: DocEmbedder = embedder()
+    total = sum(len(p) for _, p, _, _, _ in todo)
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=sum(len(p) for _, p, _, _ in todo), unit="passage", desc="Indexing")
+        bar = tqdm(total=total, unit="passage", desc="Indexing")
+    t0, done = time.perf_counter(), 0
     try:
-        for name, passages, fp, held in todo:
-            vectors = loaded.embed_documents(passages)
+        for k, (name, passages, fp, held, info) in enumerate(todo):
+            parts = []
+            for i in range(0, len(passages), SLICE):
+                if cancel is not None and cancel.is_set():
+                    report.cancelled.extend(n for n, *_ in todo[k:])
+                    raise Cancelled
+                parts.append(loaded.embed_documents(passages[i : i + SLICE]))
+                done += len(parts[-1])
+                if bar is not None:
+                    bar.update(len(parts[-1]))
+                if on_progress is not None:
+                    on_progress(Progress(done, total, name, time.perf_counter() - t0))
+            vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
             store.check_room(passages, vectors.shape[1] if vectors.ndim == 2 else 0)
             if held:
                 store.delete_doc(name)
-            store.add(passages, vectors, fingerprint=fp)
+            store.add(passages, vectors, fingerprint=fp, info=info)
             (report.updated if held else report.added).append(name)
             report.passages += len(passages)
-            if bar is not None:
-                bar.update(len(passages))
+    except Cancelled:
+        pass
     finally:
         if bar is not None:
             bar.close()
     return report
+
+
+def _info(doc, path: Path) -> dict:
+    """What the library table shows of a document, stored with each of its passages."""
+    return {"kind": path.suffix.lower().lstrip("."), "parts": len(doc.marks),
+            "ocr": ",".join(map(str, doc.ocr_pages)), "added": time.strftime("%Y-%m-%d %H:%M")}

@@ -150,18 +150,23 @@ class ChromaStore:
         return self._col.count()
 
     def documents(self) -> dict[str, dict]:
-        """doc name -> {"fingerprint", "expected", "stored"}: what each document's passages say."""
+        """doc name -> {"fingerprint", "expected", "stored", and the library's "title", "kind",
+        "parts", "ocr", "added"}: what each document's passages say."""
         docs: dict[str, dict] = {}
         for meta in self._get(include=["metadatas"])["metadatas"]:
             d = docs.setdefault(
-                meta["doc"], {"fingerprint": meta["fingerprint"], "expected": meta["count"], "stored": 0}
+                meta["doc"], {"fingerprint": meta["fingerprint"], "expected": meta["count"], "stored": 0,
+                              "title": meta.get("title", ""), "kind": meta.get("kind", ""),
+                              "parts": meta.get("parts", 0), "ocr": meta.get("ocr", ""),
+                              "added": meta.get("added", "")}
             )
             if d["fingerprint"] != meta["fingerprint"]:
                 d["fingerprint"] = None  # mixed versions: a crashed update
             d["stored"] += 1
         return docs
 
-    def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str) -> None:
+    def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str,
+            info: dict | None = None) -> None:
         """Store one document's passages (upsert: a retried write is harmless)."""
         if embeddings.shape[1] != (self.dim or embeddings.shape[1]):
             raise IndexMismatchError(
@@ -171,10 +176,11 @@ class ChromaStore:
         if not self.dim:
             self.dim = embeddings.shape[1]
         with _storage(self._where):
-            self._write(passages, embeddings, fingerprint)
+            self._write(passages, embeddings, fingerprint, info or {})
             self._touch()
 
-    def _write(self, passages: Sequence[Passage], embeddings: np.ndarray, fingerprint: str) -> None:
+    def _write(self, passages: Sequence[Passage], embeddings: np.ndarray, fingerprint: str,
+               info: dict) -> None:
         count = len(passages)
         for i in range(0, count, BATCH):
             batch = passages[i : i + BATCH]
@@ -194,6 +200,7 @@ class ChromaStore:
                         "section": p.section,
                         "fingerprint": fingerprint,
                         "count": count,
+                        **info,
                     }
                     for p in batch
                 ],

@@ -346,9 +346,20 @@ def serve(settings: Settings, *, host: str, port: int, auth: str, open_browser: 
             f"refusing to serve on {host} without credentials: anyone on the network could read "
             "your documents. Set --auth user:password (or CHATBOT_AUTH), or bind to 127.0.0.1."
         )
-    import gradio as gr
+
+    from chatbot.owner import Owner
 
     app = App(settings)
+    owner = Owner(app, settings.data_dir)  # `chatbot ingest` hands its files to this page from now on
+    owner.start()
+    try:
+        return _launch(app, host, port, credentials, open_browser)
+    finally:
+        owner.stop()
+
+def _launch(app: App, host: str, port: int, credentials, open_browser: bool) -> int:
+    import gradio as gr
+
     app.warm_up()  # load everything before the first visitor, and fail here if something is wrong
     demo = build(app)
     demo.queue(default_concurrency_limit=1)

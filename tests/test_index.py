@@ -4,7 +4,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -116,7 +115,8 @@ store = ChromaStore(Path({str(db)!r}), embedder="word-hash", dim=32)
 """
     ingest = head + f"""
 emb = WordHashEmbedder(delay=float(sys.argv[1]))
-r = index_files(store, lambda: emb, [Path({str(docs)!r})], size=200, overlap=1)
+r = index_files(store, lambda: emb, [Path({str(docs)!r})], size=200, overlap=1,
+                on_progress=lambda p: print("embedded", p.doc, file=sys.stderr, flush=True))
 print(len(r.added), len(r.updated), len(r.unchanged))
 """
     check = head + """
@@ -132,8 +132,10 @@ print(json.dumps({"docs": docs, "passages": len(passages), "ids": len({p.id for 
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout
 
-    proc = subprocess.Popen([sys.executable, "-c", ingest, "0.15"])
-    time.sleep(4.0)
+    proc = subprocess.Popen([sys.executable, "-c", ingest, "0.15"], stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:  # killed once ten documents are through, with thirty still to go
+        if line.startswith("embedded doc010"):
+            break
     assert proc.poll() is None, "the ingest finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
