@@ -192,7 +192,8 @@ def _progress_printer():
                 print(file=sys.stderr)
             return
         left = f", about {_duration(p.left_s)} left" if p.left_s is not None and p.done < p.total else ""
-        line = f"indexing: {p.done}/{p.total} passages ({p.doc}){left}"
+        line = (f"reading {p.doc} ({p.file}/{p.files})" if p.reading else
+                f"indexing: {p.done}/{p.total} passages ({p.doc}){left}")
         print(("\r" + line.ljust(79)) if tty else line, end="" if tty else "\n", file=sys.stderr,
               flush=True)
         state["shown"] = True

@@ -88,10 +88,15 @@ def _pages(pages: tuple[int, ...]) -> str:
 class Progress:
     """Where an indexing run is: passages embedded of the total, and the time left at this pace."""
 
-    done: int
+    done: int  # passages embedded, of all the run's
     total: int
-    doc: str
+    doc: str  # the document at hand
     elapsed_s: float
+    doc_done: int = 0  # its passages embedded, of its own
+    doc_total: int = 0
+    reading: bool = False  # still reading the files (OCR can take a while): no passage counts yet
+    file: int = 0  # the file being read, from 1, of `files`
+    files: int = 0
 
     @property
     def left_s(self) -> float | None:
@@ -129,7 +134,13 @@ def index_files(
     if names:
         files = [(f, names.get(f, n)) for f, n in files]
     todo = []  # read and chunked first, so the progress bar knows the whole job
-    for path, name in files:
+    t0 = time.perf_counter()
+    for k, (path, name) in enumerate(files, 1):
+        if cancel is not None and cancel.is_set():
+            report.cancelled.extend(n for _, n in files[k - 1:])
+            return report
+        if on_progress is not None:
+            on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k, files=len(files)))
         try:
             doc = read_document(path, name)
         except IngestError as e:
@@ -169,7 +180,8 @@ def index_files(
                 if bar is not None:
                     bar.update(len(parts[-1]))
                 if on_progress is not None:
-                    on_progress(Progress(done, total, name, time.perf_counter() - t0))
+                    on_progress(Progress(done, total, name, time.perf_counter() - t0,
+                                         doc_done=min(i + SLICE, len(passages)), doc_total=len(passages)))
             vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
             store.check_room(passages, vectors.shape[1] if vectors.ndim == 2 else 0)
             if held:

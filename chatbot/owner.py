@@ -15,6 +15,7 @@ network, and only the user who runs the page can hand it files.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -188,7 +189,7 @@ class Owner:
                 return
             report = self.app.ingest(
                 [Path(p) for p in request["paths"]], rebuild=bool(request.get("rebuild")),
-                on_progress=lambda p: send({"progress": [p.done, p.total, p.doc, p.elapsed_s]}),
+                on_progress=lambda p: send({"progress": dataclasses.astuple(p)}),
                 cancel=cancel,
             )
             send({"report": report.to_json(), "count": self.app.store().count()})

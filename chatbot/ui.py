@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import queue
 import shutil
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -39,13 +41,22 @@ a.cite { text-decoration: none; font-weight: 600; }
 .retracted { color: #92400e; font-size: .9em; }
 .retracted s { color: #6b7280; }
 .sources details.flash { outline: 3px solid #f59e0b; border-radius: 4px; }
+#library table { font-family: system-ui, sans-serif; font-size: .85em; }
 footer { display: none !important; }
 """
 
 
 # A citation [n] in an answer is a link to its source: clicking it opens the Sources tab's
 # passage n, scrolls it into view and flashes it (inline script: nothing loaded from elsewhere).
-HEAD = """<script>
+HEAD = r"""<script>
+// The page is French whatever the browser's language. Gradio words its own widgets (the upload
+// area, the table) in navigator.language, chosen before this script runs; its locale store is
+// set again through the module that holds it, already loaded by the page (same URL, same module).
+(() => {
+  const core = performance.getEntriesByType("resource").map((e) => e.name)
+    .find((n) => /\/assets\/core-[^/]*\.js$/.test(n));
+  if (core) import(core).then((m) => m.changeLocale && m.changeLocale("fr")).catch(() => {});
+})();
 document.addEventListener("click", (e) => {
   const a = e.target.closest && e.target.closest("a.cite, a[href^='#source-']");
   if (!a) return;
@@ -103,6 +114,48 @@ def sources_html(answer: Answer, context) -> str:
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+LIBRARY_COLUMNS = ["Document", "Type", "Pages", "Passages", "OCR", "Ajouté le"]
+_KINDS = {"pdf": "PDF", "docx": "Word", "odt": "LibreOffice", "rtf": "RTF", "pptx": "PowerPoint",
+          "odp": "LibreOffice (diapos)", "xlsx": "Excel", "ods": "LibreOffice (tableur)", "epub": "EPUB",
+          "md": "Markdown", "txt": "Texte", "html": "Page web", "htm": "Page web"}
+
+
+def library_rows(documents: dict[str, dict]) -> list[list]:
+    """The Documents tab's table: one row per indexed document, the latest added first.
+
+    Each row starts with the file name (what removal acts on), then its title when it has one;
+    pages (or slides, or sheets), passages, the pages read by OCR and when it was added.
+    """
+    rows = []
+    by_name = sorted(documents.items())
+    for name, d in sorted(by_name, key=lambda item: item[1].get("added") or "", reverse=True):
+        kind = d.get("kind") or Path(name).suffix.lstrip(".").lower()
+        title = d.get("title") or ""
+        rows.append([f"{name} — {title}" if title else name,
+                     _KINDS.get(kind, "Image" if kind in ("png", "jpg", "jpeg", "tif", "tiff") else kind),
+                     d.get("parts") or "", d.get("stored", 0), (d.get("ocr") or "").replace(",", ", "),
+                     d.get("added") or ""])
+    return rows
+
+
+def library_name(cell: str) -> str:
+    """The file name at the start of a library row's first cell."""
+    return str(cell).split(" — ", 1)[0]
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def progress_text(p) -> str:
+    """Where an indexing run stands, in French: the file at hand, then passages and time left."""
+    if p.reading:
+        return f"⏳ Lecture de **{html.escape(p.doc)}** ({p.file}/{p.files})…"
+    left = f" — environ {_duration(p.left_s)} restantes" if p.left_s is not None and p.done < p.total else ""
+    return (f"⏳ Indexation de **{html.escape(p.doc)}** : {p.doc_done}/{p.doc_total} passages · "
+            f"en tout {p.done}/{p.total}{left}")
 
 
 def _pages(pages) -> str:
@@ -188,8 +241,8 @@ def build(app: App):
                   if (p.doc, p.position) in wanted}
         return lambda doc, pos: (by_key.get((doc, pos - 1), ""), by_key.get((doc, pos + 1), ""))
 
-    def doc_names() -> list[str]:
-        return sorted(app.store().documents())
+    def library():
+        return library_rows(app.store().documents())
 
     def respond(message, chat, history, temperature, top_k, max_tokens):
         chat = list(chat or [])
@@ -220,9 +273,14 @@ def build(app: App):
     def new_conversation():
         return [], [], "", ""
 
-    def upload(files, progress=gr.Progress()):
+    job: dict = {}  # the indexing run in progress, for the cancel button
+
+    def upload(files):
+        """Index the files received, showing progress as it goes; a generator, so the page updates."""
+        hide = gr.update(visible=False)
         if not files:
-            return gr.update(), "Aucun fichier reçu."
+            yield gr.update(), "Aucun fichier reçu.", hide
+            return
         uploads.mkdir(parents=True, exist_ok=True)
         staged: list[Path] = []
         names: dict[Path, str] = {}
@@ -237,8 +295,34 @@ def build(app: App):
             shutil.copyfile(src, dest)
             staged.append(dest)
             names[dest] = name
-        progress(0.1, desc="Indexation…")
-        report = app.ingest(staged, names=names) if staged else None
+        report = None
+        if staged:
+            cancel = threading.Event()
+            job["cancel"] = cancel
+            steps: queue.Queue = queue.Queue()
+            result: dict = {}
+
+            def work() -> None:
+                try:
+                    result["report"] = app.ingest(staged, names=names, on_progress=steps.put, cancel=cancel)
+                except ChatbotError as e:
+                    result["error"] = str(e)
+                finally:
+                    steps.put(None)
+
+            threading.Thread(target=work, name="upload-ingest", daemon=True).start()
+            shown = 0.0
+            while (step := steps.get()) is not None:
+                if time.monotonic() - shown > 0.4:
+                    shown = time.monotonic()
+                    yield gr.update(), progress_text(step), gr.update(visible=True)
+            job.pop("cancel", None)
+            if "error" in result:
+                for dest in staged:
+                    dest.unlink(missing_ok=True)
+                yield library(), f"❌ {result['error']}", hide
+                return
+            report = result["report"]
         lines = [f"❌ {r}" for r in refused]
         if report:
             for name, msg in report.failed:
@@ -248,17 +332,39 @@ def build(app: App):
                 lines.append(f"✅ {name} indexé{upload_notes(report, name)}")
             for name in report.unchanged:
                 lines.append(f"✅ {name} déjà indexé")
+            for name in report.cancelled:
+                (uploads / name).unlink(missing_ok=True)
+                lines.append(f"⏹️ {name} : indexation annulée, rien n'en a été gardé")
         message = "\n\n".join(lines)
         if any(line.startswith("❌") for line in lines):
             gr.Warning(message.replace("❌ ", "").replace("\n\n", " — "))
-        return gr.update(choices=doc_names(), value=None), message
+        yield library(), message, hide
+
+    def cancel_ingest():
+        if "cancel" in job:
+            job["cancel"].set()
+            return "⏹️ Annulation demandée : le document en cours ne sera pas gardé."
+        return gr.update()
+
+    def pick(rows, evt: gr.SelectData):
+        """A click on a row of the library selects its document for removal."""
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        try:
+            cell = rows.iloc[row, 0] if hasattr(rows, "iloc") else rows[row][0]
+            name = library_name(cell)
+        except (IndexError, KeyError, TypeError):
+            return None, gr.update(interactive=False)
+        return name, gr.update(value=f"Retirer « {name} » de l'index", interactive=True)
+
+    pick.__annotations__["evt"] = gr.SelectData  # how Gradio knows to pass the click (gradio is imported here, lazily)
 
     def remove(name):
         if not name:
-            return gr.update(), "Choisissez un document à retirer."
+            return gr.update(), "Cliquez d'abord sur un document du tableau.", None, gr.update()
         app.remove_document(name)
         (uploads / name).unlink(missing_ok=True)
-        return gr.update(choices=doc_names(), value=None), f"🗑️ {name} retiré de l'index."
+        return (library(), f"🗑️ {name} retiré de l'index.", None,
+                gr.update(value="Retirer de l'index", interactive=False))
 
     def load_model(path):
         if not path:
@@ -298,9 +404,15 @@ def build(app: App):
                                     file_count="multiple", file_types=list(SUFFIXES),
                                     elem_id="upload")
                     upload_msg = gr.Markdown(elem_id="upload-status")
-                    docs = gr.Dropdown(choices=doc_names(), label="Documents indexés",
-                                       elem_id="documents")
-                    remove_btn = gr.Button("Retirer de l'index", size="sm")
+                    cancel_btn = gr.Button("Annuler l'indexation", size="sm", visible=False,
+                                           elem_id="cancel-ingest")
+                    table = gr.Dataframe(value=library(), headers=LIBRARY_COLUMNS, interactive=False,
+                                         label="Bibliothèque (cliquez sur une ligne pour la choisir)",
+                                         elem_id="library", wrap=True, max_height=420,
+                                         column_widths=["44%", "14%", "9%", "11%", "8%", "14%"])
+                    chosen = gr.State(None)
+                    remove_btn = gr.Button("Retirer de l'index", size="sm", interactive=False,
+                                           elem_id="remove-doc")
                 with gr.Tab("Modèle"):
                     choices = model_choices(app)
                     current = str(app.model().path)
@@ -322,8 +434,11 @@ def build(app: App):
         ev2 = send.click(respond, inputs, outputs, api_visibility="private")
         stop.click(None, cancels=[ev1, ev2])
         new.click(new_conversation, None, [chat, history, box, sources], api_visibility="private")
-        files.upload(upload, files, [docs, upload_msg], api_visibility="private")
-        remove_btn.click(remove, docs, [docs, upload_msg], api_visibility="private")
+        files.upload(upload, files, [table, upload_msg, cancel_btn], api_visibility="private",
+                     concurrency_id="ingest")
+        cancel_btn.click(cancel_ingest, None, upload_msg, api_visibility="private", queue=False)
+        table.select(pick, table, [chosen, remove_btn], api_visibility="private", queue=False)
+        remove_btn.click(remove, chosen, [table, upload_msg, chosen, remove_btn], api_visibility="private")
         load.click(load_model, picker, [model_msg, status_md], api_visibility="private")
 
         def ask(question: str, history: list[dict] | None = None) -> dict:
@@ -336,6 +451,7 @@ def build(app: App):
 
         gr.api(ask, api_name="ask")
         demo.load(status, None, status_md, api_visibility="private")
+        demo.load(library, None, table, api_visibility="private")
     return demo
 
 

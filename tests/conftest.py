@@ -32,6 +32,16 @@ def _require(path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tesseract() -> str:
+    """Tesseract with French, which `make test` installs (`make ocr`)."""
+    from chatbot import ocr
+
+    if not ocr.languages():
+        pytest.fail("Tesseract with French is missing: run `make test` (it installs it) or `make ocr`.")
+    return ocr.languages()
+
+
+@pytest.fixture(scope="session")
 def settings_factory(tmp_path_factory):
     from chatbot.config import Settings
 

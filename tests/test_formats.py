@@ -235,11 +235,7 @@ def _picture(lines: list[str]):
     return img
 
 
-needs_ocr = pytest.mark.skipif(not ocr.languages(), reason="Tesseract with French: `make ocr` installs it")
-
-
-@needs_ocr
-def test_an_image_is_read_by_ocr_in_french(tmp_path):
+def test_an_image_is_read_by_ocr_in_french(tmp_path, tesseract):
     _picture(["Le modèle Martinet a été publié à Lyon.", "Il compte 42 langues."]).save(tmp_path / "photo.png")
     doc = read_document(tmp_path / "photo.png")
     assert "modèle Martinet a été publié à Lyon" in doc.text and "42 langues" in doc.text
@@ -249,8 +245,7 @@ def test_an_image_is_read_by_ocr_in_french(tmp_path):
         read_document(tmp_path / "cassée.png")
 
 
-@needs_ocr
-def test_scanned_pages_of_a_pdf_are_read_by_ocr_and_keep_their_page(tmp_path):
+def test_scanned_pages_of_a_pdf_are_read_by_ocr_and_keep_their_page(tmp_path, tesseract):
     import io
 
     from pypdf import PdfReader, PdfWriter

@@ -69,7 +69,7 @@ def browser():
             tempfile.mkdtemp(prefix="chromium-"), executable_path=CHROMIUM, headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
-            viewport={"width": 1400, "height": 1000},
+            viewport={"width": 1400, "height": 1000}, locale="en-US",
         )
         yield ctx
         ctx.close()
@@ -207,7 +207,7 @@ def test_upload_a_document_and_ask_about_it(page, tmp_path):
                    encoding="utf-8")
     page.get_by_role("tab", name="Documents").click()
     page.set_input_files("#upload input[type=file]", str(doc))
-    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('hirondelle.md')",
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('hirondelle.md indexé')",
                            timeout=120_000)
     assert "✅ hirondelle.md indexé" in page.inner_text("#upload-status")
     answer = ask(page, "Combien de membres compte le projet Hirondelle ?", 1)
@@ -222,7 +222,7 @@ def test_a_bad_upload_shows_an_error_and_keeps_the_index(page, tmp_path):
     bad.write_bytes(b"PK\x03\x04\x00\x00\x08\x00 an archive renamed .txt")
     page.get_by_role("tab", name="Documents").click()
     page.set_input_files("#upload input[type=file]", str(bad))
-    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('ancien.txt')",
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('❌')",
                            timeout=60_000)
     status = page.inner_text("#upload-status")
     assert "❌" in status and "binary" in status
@@ -247,10 +247,68 @@ def test_uploads_are_limited_in_type_and_size(page, server, tmp_path):
         r = httpx.post(f"{server}gradio_api/upload", files={"files": ("enorme.txt", f, "text/plain")},
                        timeout=60, trust_env=False)
     assert r.status_code == 413, (r.status_code, r.text[:200])
-    page.click("#documents input")
-    listed = page.get_by_role("listbox").inner_text()
-    page.keyboard.press("Escape")
+    listed = page.inner_text("#library")
     assert "001_" in listed and "enorme.txt" not in listed and "outil.exe" not in listed
+
+
+def test_office_files_and_scans_from_the_page_which_speaks_french(page, tmp_path, tesseract):
+    from PIL import Image, ImageDraw, ImageFont
+    from pptx import Presentation
+
+    assert page.evaluate("navigator.language").startswith("en")  # the browser asks for English
+    page.get_by_role("tab", name="Documents").click()
+    assert "Déposez" in page.inner_text("#upload")  # Gradio's own words are French all the same
+    deck = Presentation()
+    for title, body in (("Oiseaux", "Une revue des modèles."),
+                        ("Le modèle Sittelle", "Le modèle Sittelle compte 11 milliards de paramètres.")):
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = title
+        slide.placeholders[1].text = body
+    deck.save(tmp_path / "sittelle.pptx")
+    img = Image.new("L", (1700, 200), 255)
+    ImageDraw.Draw(img).text((60, 60), "La société Grèbe est installée à Quimper.", fill=0,
+                             font=ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44))
+    img.save(tmp_path / "grebe.png")
+    page.set_input_files("#upload input[type=file]", [str(tmp_path / "sittelle.pptx"), str(tmp_path / "grebe.png")])
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('grebe.png indexé')",
+                           timeout=180_000)
+    status = page.inner_text("#upload-status")
+    assert "✅ sittelle.pptx indexé" in status and "✅ grebe.png indexé (lu par OCR)" in status
+    table = page.inner_text("#library")
+    assert "sittelle.pptx" in table and "PowerPoint" in table and "grebe.png" in table and "Image" in table
+    answer = ask(page, "Combien de paramètres compte le modèle Sittelle ?", 1)
+    assert "11" in answer
+    page.get_by_role("tab", name="Sources").click()
+    assert "sittelle.pptx" in page.inner_text("#sources") and "diapositive 2" in page.inner_text("#sources")
+    shot(page, "05-diapositive-citee")
+    # removal from the library table
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#library [role=gridcell]", has_text="grebe.png").first.click()
+    page.wait_for_selector("#remove-doc:has-text('grebe.png')", timeout=10_000)
+    page.click("#remove-doc")
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('retiré')",
+                           timeout=60_000)
+    assert "grebe.png" not in page.inner_text("#library") and "sittelle.pptx" in page.inner_text("#library")
+
+
+def test_a_long_upload_shows_progress_lets_questions_through_and_can_be_cancelled(page, tmp_path):
+    doc = tmp_path / "sterne.txt"
+    doc.write_text("\n".join(f"Le paragraphe {i} décrit l'étape {i} du projet Sterne, menée à Brest "
+                             f"par l'équipe numéro {i}." * 4 for i in range(300)), encoding="utf-8")
+    page.get_by_role("tab", name="Documents").click()
+    page.set_input_files("#upload input[type=file]", str(doc))
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('restantes')",
+                           timeout=120_000)
+    status = page.inner_text("#upload-status")
+    assert re.search(r"Indexation de sterne\.txt : \d+/\d+ passages · en tout \d+/\d+ — environ", status), status
+    shot(page, "06-indexation-en-cours")
+    answer = ask(page, "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?", 1)
+    assert "Jingren Zhou" in answer
+    assert "⏳" in page.inner_text("#upload-status")  # answered while the indexing goes on
+    page.click("#cancel-ingest")
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('indexation annulée')",
+                           timeout=120_000)
+    assert "sterne.txt" not in page.inner_text("#library")
 
 
 def test_switch_model_from_the_page(page):
