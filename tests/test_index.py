@@ -116,7 +116,7 @@ store = ChromaStore(Path({str(db)!r}), embedder="word-hash", dim=32)
     ingest = head + f"""
 emb = WordHashEmbedder(delay=float(sys.argv[1]))
 r = index_files(store, lambda: emb, [Path({str(docs)!r})], size=200, overlap=1,
-                on_progress=lambda p: print("embedded", p.doc, file=sys.stderr, flush=True))
+                on_progress=lambda p: p.reading or print("embedded", p.doc, file=sys.stderr, flush=True))
 print(len(r.added), len(r.updated), len(r.unchanged))
 """
     check = head + """

@@ -1,0 +1,92 @@
+"""The conversation store, on a real SQLite file: written as it happens, per user, exported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from chatbot.conversations import Conversations
+from chatbot.domain import Answer, Source, Turn
+from chatbot.errors import InputError
+
+SOURCE = Source(n=1, doc="rapport.pdf", text="Le modèle Martinet compte 7 milliards de paramètres.",
+                score=0.9, position=3, start=0, end=52, page=12, part="p. 12", section="Chiffres",
+                title="Rapport Héron")
+
+
+def _answer(question: str, text: str, **kw) -> Answer:
+    return Answer(question, text, False, "petit.gguf", [SOURCE], passages=[SOURCE], **kw)
+
+
+def test_a_conversation_is_written_as_it_happens_and_read_back_by_another_process(tmp_path):
+    store = Conversations(tmp_path)
+    cid, pending = store.ask("local", None, "Combien de paramètres compte Martinet ?")
+    # before any answer, another process already sees the question and the pending answer
+    script = (f"from pathlib import Path; "
+              f"from chatbot.conversations import Conversations; "
+              f"print([(m.role, m.status) for m in Conversations(Path({str(tmp_path)!r})).messages('local', {cid!r})])")
+    seen = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert seen.strip() == "[('user', 'sent'), ('assistant', 'pending')]"
+    store.answer(pending, _answer("Combien de paramètres compte Martinet ?", "7 milliards [1]."),
+                 embedder="embeddinggemma-300m")
+    [conv] = store.list("local")
+    assert conv.title == "Combien de paramètres compte Martinet ?"
+    m = store.messages("local", cid)[1]
+    assert (m.status, m.content) == ("answered", "7 milliards [1].")
+    assert m.detail["sources"][0]["text"] == SOURCE.text and m.detail["embedder"] == "embeddinggemma-300m"
+    assert store.history("local", cid) == [Turn("user", "Combien de paramètres compte Martinet ?"),
+                                           Turn("assistant", "7 milliards [1].")]
+
+
+def test_stopped_withdrawn_and_interrupted_answers_are_kept_as_such(tmp_path):
+    store = Conversations(tmp_path)
+    cid, a = store.ask("local", None, "Qui dirige Héron ?")
+    store.stop(a, "Amélie Dur")
+    _, b = store.ask("local", cid, "Et Pinson ?")
+    store.answer(b, Answer("Et Pinson ?", "Je ne trouve pas cette information dans les documents.", True,
+                           "petit.gguf", retracted="Pinson a 13 milliards [1].", reason="« 13 » ne figure nulle part."))
+    _, c = store.ask("local", cid, "Et Sittelle ?")  # the process dies here: the answer stays pending
+    statuses = [(m.role, m.status) for m in store.messages("local", cid)]
+    assert statuses == [("user", "sent"), ("assistant", "stopped"), ("user", "sent"), ("assistant", "retracted"),
+                        ("user", "sent"), ("assistant", "pending")]
+    # the model sees only questions that were answered (a withdrawn one reads as the decline)
+    assert [t.role for t in store.history("local", cid)] == ["user", "assistant"]
+    md = store.export_markdown("local", cid)
+    assert "*(réponse arrêtée)*" in md and "~~Pinson a 13 milliards [1].~~" in md and "*(réponse interrompue)*" in md
+
+
+def test_list_search_rename_delete_are_per_user(tmp_path):
+    store = Conversations(tmp_path)
+    a, _ = store.ask("alice", None, "Où est basée Mistral AI ?")
+    b, _ = store.ask("bob", None, "Quelle licence pour Granite ?")
+    c, m = store.ask("alice", None, "Qui a fondé Falcon ?")
+    store.answer(m, _answer("Qui a fondé Falcon ?", "Le TII d'Abou Dabi [1]."))
+    assert [x.id for x in store.list("alice")] == [c, a]  # the latest active first
+    assert [x.id for x in store.list("alice", "abou dabi")] == [c]  # answers are searched too
+    assert store.list("alice", "Granite") == []  # bob's conversations are not alice's
+    with pytest.raises(InputError, match="no conversation"):
+        store.messages("alice", b)
+    with pytest.raises(InputError):
+        store.delete("alice", b)
+    store.rename("alice", a, "Mistral")
+    assert store.get("alice", a).title == "Mistral"
+    store.delete("alice", a)
+    assert [x.id for x in store.list("alice")] == [c] and [x.id for x in store.list("bob")] == [b]
+
+
+def test_exports_hold_each_answer_its_citations_and_the_passages_they_cite(tmp_path):
+    store = Conversations(tmp_path)
+    cid, m = store.ask("local", None, "Combien de paramètres compte Martinet ?", scope=["rapport.pdf"])
+    store.answer(m, _answer("Combien de paramètres compte Martinet ?", "Martinet compte 7 milliards de paramètres [1]."),
+                 scope=["rapport.pdf"])
+    md = store.export_markdown("local", cid)
+    assert "## Combien de paramètres compte Martinet ?" in md
+    assert "Martinet compte 7 milliards de paramètres [1]." in md
+    assert "- [1] **Rapport Héron** (rapport.pdf, p. 12 — Chiffres) :" in md
+    assert f"  > {SOURCE.text}" in md and "documents : rapport.pdf" in md
+    data = json.loads(json.dumps(store.export_json("local", cid)))
+    assert data["scope"] == ["rapport.pdf"]
+    assert data["messages"][1]["sources"][0]["page"] == 12 and data["messages"][1]["status"] == "answered"
