@@ -81,6 +81,23 @@ def _questions(args) -> Iterator[tuple[str, list]]:
         raise InputError("give a question, or --questions FILE.")
 
 
+def _scope(app, args) -> tuple[str, ...]:
+    """The documents named by --doc, checked against the index (a file name, or its end)."""
+    wanted = getattr(args, "doc", None) or []
+    if not wanted:
+        return ()
+    known = sorted({p.doc for p in app.retriever().passages})
+    out = []
+    for name in wanted:
+        match = [d for d in known if d == name] or [d for d in known if d.endswith("/" + name)]
+        if len(match) != 1:
+            shown = ", ".join(known[:12]) + ("…" if len(known) > 12 else "")
+            raise InputError(f"--doc {name}: {'no' if not match else 'more than one'} indexed document "
+                             f"by that name. Indexed: {shown}.")
+        out.append(match[0])
+    return tuple(out)
+
+
 # -- commands ------------------------------------------------------------------------------
 
 def cmd_config(args) -> int:
@@ -210,8 +227,9 @@ def cmd_search(args) -> int:
     retriever = app.retriever()
     from chatbot.rag import clean_question
 
+    docs = _scope(app, args)
     for question, _ in _questions(args):
-        hits = retriever.search(clean_question(question), args.k)
+        hits = retriever.search(clean_question(question), args.k, docs)
         if args.json:
             print(json.dumps({"question": question, "results": [
                 {"rank": r, "doc": h.passage.doc, "text": h.passage.text, "score": round(h.score, 5)}
@@ -234,6 +252,8 @@ def _print_sources(answer) -> None:
 
 
 def cmd_ask(args) -> int:
+    from dataclasses import replace
+
     from chatbot.domain import Answer
 
     app = _app(args)
@@ -241,12 +261,13 @@ def cmd_ask(args) -> int:
     engine = app.engine()
     if getattr(app.model(), "warning", ""):
         print(app.model().warning, file=sys.stderr)
+    options = replace(engine.options, docs=_scope(app, args))
     for question, history in _questions(args):
         if args.json:
-            print(json.dumps(engine.ask(question, history).to_json(), ensure_ascii=False), flush=True)
+            print(json.dumps(engine.ask(question, history, options).to_json(), ensure_ascii=False), flush=True)
             continue
         streamed = []
-        for event in engine.stream(question, history):
+        for event in engine.stream(question, history, options):
             if isinstance(event, Answer):
                 if event.retracted:
                     print(f"\n→ Réponse retirée : {event.reason}\n→ {event.answer}")
@@ -302,6 +323,37 @@ def cmd_serve(args) -> int:
     return serve(s, host=host, port=args.port or s.port, auth=auth, open_browser=args.open)
 
 
+def cmd_conversations_list(args) -> int:
+    import time
+
+    from chatbot.conversations import LOCAL_USER, Conversations
+
+    store = Conversations(settings_from(args).data_dir)
+    user = args.user or LOCAL_USER
+    found = store.list(user, args.search)
+    if not found:
+        others = [u for u in store.users() if u != user]
+        hint = f" (conversations exist for: {', '.join(others)}; use --user)" if others else ""
+        print(f"no conversations for {user}{hint}.", file=sys.stderr)
+    for c in found:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(c.updated))
+        scope = f"  [{', '.join(c.scope)}]" if c.scope else ""
+        print(f"{c.id}  {when}  {c.title}{scope}")
+    return 0
+
+
+def cmd_conversations_export(args) -> int:
+    from chatbot.conversations import LOCAL_USER, Conversations
+
+    store = Conversations(settings_from(args).data_dir)
+    user = args.user or LOCAL_USER
+    if args.format == "json":
+        print(json.dumps(store.export_json(user, args.id), ensure_ascii=False, indent=2))
+    else:
+        print(store.export_markdown(user, args.id), end="")
+    return 0
+
+
 def cmd_eval(args) -> int:
     from chatbot.evaluate import run_eval
 
@@ -354,15 +406,30 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("question", nargs="?")
         sp.add_argument("--questions", help="a JSONL file of questions (one JSON result per line)")
         sp.add_argument("--json", action="store_true", help="print JSON")
+        sp.add_argument("--doc", action="append", metavar="NAME",
+                        help="search only this document (repeat for several; default: all)")
         if name == "search":
             sp.add_argument("-k", type=int, default=5, help="number of passages")
 
     add("chat", cmd_chat, "a conversation in the terminal")
 
+    conv = sub.add_parser("conversations", help="list and export the page's conversations")
+    csub = conv.add_subparsers(dest="conversations_command", required=True)
+    cl = csub.add_parser("list", parents=[common], help="the conversations, the latest first")
+    cl.add_argument("--search", default="", help="only those whose title or messages hold this text")
+    cx = csub.add_parser("export", parents=[common], help="one conversation as Markdown or JSON")
+    cx.add_argument("id")
+    cx.add_argument("--format", choices=["md", "json"], default="md")
+    for sp, fn in ((cl, cmd_conversations_list), (cx, cmd_conversations_export)):
+        sp.add_argument("--user", default=None,
+                        help="whose conversations (a CHATBOT_AUTH user name; default: the local user)")
+        sp.set_defaults(fn=fn)
+
     srv = add("serve", cmd_serve, "serve the chat page")
     srv.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     srv.add_argument("--port", type=int, default=None)
-    srv.add_argument("--auth", default=None, help="user:password (required off loopback)")
+    srv.add_argument("--auth", default=None,
+                     help="user:password, or several separated by commas (required off loopback)")
     srv.add_argument("--open", action="store_true", help="open the page in a browser")
 
     ev = add("eval", cmd_eval, "measure retrieval and answers on a question set")

@@ -74,7 +74,8 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="address the page binds to")
     port: int = Field(7860, ge=1, le=65535, description="port the page listens on")
-    auth: str = Field("", description="user:password required by the page (mandatory off loopback)")
+    auth: str = Field("", description="user:password (several: comma-separated) required by the page, "
+                      "each user with conversations of their own (mandatory off loopback)")
     chroma_url: str = Field("", description="use a Chroma server at this URL instead of the embedded store")
     chroma_token: str = Field("", description="bearer token for the Chroma server, if it wants one")
     llm_url: str = Field(

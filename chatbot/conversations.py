@@ -235,6 +235,8 @@ class Conversations:
                 out += [f"> ~~{m.detail['retracted']}~~", ""]
             for s in m.detail.get("sources", []):
                 where = s.get("where") or (f"p. {s['page']}" if s.get("page") else "")
+                if not where.startswith("passage") and "position" in s:
+                    where += f", passage {s['position'] + 1}"
                 section = f" — {s['section']}" if s.get("section") else ""
                 out += [f"- [{s['n']}] **{s.get('title') or s['doc']}** ({s['doc']}, {where}{section}) :",
                         f"  > {s['text']}"]
@@ -245,6 +247,8 @@ class Conversations:
 
 def answer_detail(answer: Answer, *, embedder: str = "", scope=()) -> dict:
     d = answer.to_json()
+    for out, src in zip(d["sources"], answer.sources, strict=True):
+        out["position"] = src.position
     return {"sources": d["sources"], "timings": d["timings"], "model": answer.model, "embedder": embedder,
             "scope": list(scope), "retracted": answer.retracted, "reason": answer.reason,
             "question": answer.question}

@@ -1,6 +1,7 @@
 """`chatbot eval`: retrieval and answer quality on a question set, on the seeds or your own corpus.
 
-A question file is JSONL; each line holds `question`, optionally `history`, and for scoring:
+A question file is JSONL; each line holds `question`, optionally `history` and `docs` (the
+documents the question is limited to), and for scoring:
 `facts` (a list of facts, each a list of acceptable spellings; all facts must appear),
 `evidence` (a short text the right passage contains) and `type` (`offtopic` for questions the
 documents cannot answer). Matching ignores case and accents.
@@ -16,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from chatbot.config import Settings, project_root
@@ -34,6 +35,7 @@ class Item:
     facts: list[list[str]]
     evidence: str | None
     history: list[Turn] = field(default_factory=list)
+    docs: tuple[str, ...] = ()  # the question is limited to these documents (all when empty)
 
     @property
     def answerable(self) -> bool:
@@ -55,6 +57,7 @@ def load_questions(path: Path) -> list[Item]:
                 id=str(x.get("id", no)), question=x["question"], kind=x.get("type", "factual"),
                 facts=x.get("facts") or [], evidence=x.get("evidence"),
                 history=[Turn(t["role"], t["content"]) for t in x.get("history", [])],
+                docs=tuple(x.get("docs") or ()),
             ))
         except (ValueError, KeyError, TypeError) as e:
             raise InputError(
@@ -77,7 +80,7 @@ def holds(text: str, item: Item) -> bool:
 def retrieval_figures(engine, items: list[Item], *, k: int = 5) -> dict:
     ranks = []
     for it in (i for i in items if i.answerable and (i.evidence or i.facts)):
-        _, hits, _ = engine.retrieve(it.question, it.history, k)
+        _, hits, _ = engine.retrieve(it.question, it.history, k, it.docs)
         rank = next((r for r, h in enumerate(hits, 1) if holds(h.passage.text, it)), None)
         ranks.append(rank)
     n = len(ranks) or 1
@@ -129,7 +132,7 @@ def compare_embedders(settings: Settings, items: list[Item], names: list[str],
 def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list[dict]]:
     rows = []
     for i, it in enumerate(items, 1):
-        a = engine.ask(it.question, it.history)
+        a = engine.ask(it.question, it.history, replace(engine.options, docs=it.docs) if it.docs else None)
         right = (it.answerable and not a.refused and bool(it.facts)
                  and all(any(has(a.answer, s) for s in f) for f in it.facts))
         cited = right and any(holds(s.text, it) or any(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,7 +55,7 @@ class Model(Protocol):
 class Searcher(Protocol):
     last_ms: float
 
-    def search(self, query: str, k: int = 5) -> list[Hit]: ...
+    def search(self, query: str, k: int = 5, docs: Collection[str] = ()) -> list[Hit]: ...
 
     def coverage(self, query: str, hits: Sequence[Hit]) -> float: ...
 
@@ -78,6 +78,14 @@ class Options:
     history_turns: int = 2
     grounding: bool = True  # retract an answer whose sentences do not stand on what they cite
     max_decline_p: float = 0.08  # decline when the model's first token leans this much to declining
+    docs: tuple[str, ...] = ()  # search only these documents (all when empty)
+
+
+def decline(options: Options) -> str:
+    """The fixed sentence, saying which documents were searched when the question was limited."""
+    if not options.docs:
+        return DECLINE
+    return f"{DECLINE[:-1]} choisis ({', '.join(options.docs)})."
 
 
 def system_prompt(prompts: Prompts) -> str:
@@ -183,10 +191,11 @@ class Engine:
         assert answer is not None
         return answer
 
-    def retrieve(self, question: str, history: Sequence[Turn] = (), k: int | None = None
-                 ) -> tuple[str, list[Hit], float]:
+    def retrieve(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
+                 docs: Collection[str] = ()) -> tuple[str, list[Hit], float]:
         query = standalone(clean_question(question), history)
-        hits = self.searcher.search(query, k or self.options.top_k)
+        hits = self.searcher.search(query, k or self.options.top_k, docs) if docs else \
+            self.searcher.search(query, k or self.options.top_k)
         return query, hits, self.searcher.last_ms
 
     def relevant(self, query: str, hits: Sequence[Hit], options: Options | None = None) -> bool:
@@ -205,8 +214,9 @@ class Engine:
         o = options or self.options
         t0 = time.perf_counter()
         question = clean_question(question)
-        query, hits, retrieval_ms = self.retrieve(question, history, o.top_k)
+        query, hits, retrieval_ms = self.retrieve(question, history, o.top_k, o.docs)
         timings = Timings(retrieval_ms=retrieval_ms)
+        declined = decline(o)
         excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf)
         passages = [
             Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
@@ -217,9 +227,9 @@ class Engine:
         ]
         model_name = str(getattr(self.model, "path", self.model.name))
         if not self.relevant(query, hits, o):
-            yield DECLINE
+            yield declined
             timings.total_ms = (time.perf_counter() - t0) * 1000
-            yield Answer(question, DECLINE, True, model_name, [], timings, passages, query)
+            yield Answer(question, declined, True, model_name, [], timings, passages, query)
             return
 
         titles = [e.hit.passage.title for e in excerpts]
@@ -251,7 +261,7 @@ class Engine:
         reason = "" if refused else self.objection(question, text, cite, passages, excerpts, decline_p, o)
         timings.check_ms = (time.perf_counter() - t1) * 1000
         if refused or reason:
-            yield Answer(question, DECLINE, True, model_name, [], timings, passages, query,
+            yield Answer(question, declined, True, model_name, [], timings, passages, query,
                          retracted=text if reason else "", reason=reason, decline_p=decline_p)
             return
         sources = [passages[n - 1] for n in sorted(cite.cited)]

@@ -11,7 +11,7 @@ Identical passages (same normalised text) are returned once.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -59,21 +59,25 @@ class Retriever:
     def __len__(self) -> int:
         return len(self.passages)
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
+    def search(self, query: str, k: int = 5, docs: Collection[str] = ()) -> list[Hit]:
+        """The k best passages for a query; only from the documents named in `docs`, if any."""
         t0 = time.perf_counter()
-        hits = self._search(query, k)
+        hits = self._search(query, k, frozenset(docs))
         self.last_ms = (time.perf_counter() - t0) * 1000
         return hits
 
-    def _search(self, query: str, k: int) -> list[Hit]:
+    def _search(self, query: str, k: int, docs: frozenset[str]) -> list[Hit]:
         if not self.passages:
             return []
+        outside = np.array([p.doc not in docs for p in self.passages]) if docs else None
         fused: dict[int, float] = {}
         lex_rank: dict[int, int] = {}
         dense_rank: dict[int, int] = {}
         dense = np.zeros(len(self.passages), dtype=np.float32)
         if self.lexical_weight > 0:
             scores = self.bm25.scores(query)
+            if outside is not None:
+                scores = np.where(outside, 0.0, scores)
             for r, i in enumerate(_top(scores, DEPTH), 1):
                 if scores[i] <= 0:
                     break
@@ -81,7 +85,11 @@ class Retriever:
                 fused[i] = fused.get(i, 0.0) + self.lexical_weight / (self.rrf_k + r)
         if self.dense_weight > 0 and self.embedder is not None:
             dense = self.vectors @ self.embedder.embed_query(query)
+            if outside is not None:
+                dense = np.where(outside, -1.0, dense).astype(np.float32)
             for r, i in enumerate(_top(dense, DEPTH), 1):
+                if outside is not None and outside[i]:
+                    break
                 dense_rank[i] = r
                 fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + r)
         order = sorted(fused, key=lambda i: (-fused[i], i))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import json
 import queue
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import replace
@@ -18,7 +20,8 @@ from pathlib import Path
 
 from chatbot.app import App
 from chatbot.config import Settings
-from chatbot.domain import Answer, Turn
+from chatbot.conversations import LOCAL_USER, STATUS, Conversations, Message
+from chatbot.domain import Answer, Source, Turn
 from chatbot.errors import ChatbotError, ConfigError
 from chatbot.ingest import SUFFIXES
 
@@ -88,17 +91,23 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def parse_auth(auth: str) -> tuple[str, str] | None:
+def parse_auth(auth: str) -> list[tuple[str, str]] | None:
+    """`user:password`, or several separated by commas: each user has conversations of their own."""
     if not auth:
         return None
-    user, sep, password = auth.partition(":")
-    if not sep or not user or not password:
-        raise ConfigError("the credentials must read user:password (CHATBOT_AUTH or --auth).")
-    return user, password
+    out = []
+    for entry in auth.split(","):
+        user, sep, password = entry.strip().partition(":")
+        if not sep or not user or not password:
+            raise ConfigError("the credentials must read user:password, several separated by commas "
+                              "(CHATBOT_AUTH or --auth).")
+        out.append((user, password))
+    return out
 
 
-def sources_html(answer: Answer, context) -> str:
-    """The cited passages inside their document (the neighbouring passages around it), highlighted."""
+def sources_html(answer: Answer, context, *, removed: set[str] | frozenset[str] = frozenset()) -> str:
+    """The cited passages inside their document (the neighbouring passages around it), highlighted;
+    a document in `removed` is marked as no longer indexed."""
     if not answer.sources:
         return "<p><em>Aucune source pour cette réponse.</em></p>"
     parts = ["<div class='sources'>"]
@@ -108,12 +117,56 @@ def sources_html(answer: Answer, context) -> str:
                 f"</mark> <span class='ctx'>{html.escape(after[:400])}</span>")
         name = f"{html.escape(s.title)} <small>({html.escape(s.doc)})</small>" if s.title else html.escape(s.doc)
         section = f" · <small>{html.escape(s.section)}</small>" if s.section else ""
+        if s.doc in removed:
+            name += " <em>(document retiré de l'index)</em>"
         parts.append(
             f"<details id='source-{s.n}' open><summary><b>[{s.n}]</b> {name} — "
             f"{html.escape(s.where)}{section}</summary><p>{body}</p></details>"
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+EMPTY_SOURCES = "<p><em>Les passages cités apparaîtront ici.</em></p>"
+
+
+def conversation_label(c) -> str:
+    return f"{c.title} · {time.strftime('%d/%m %H:%M', time.localtime(c.updated))}"
+
+
+def stored_sources(detail: dict) -> list[Source]:
+    """The Sources of a stored answer, as they were when it was given."""
+    out = []
+    for s in detail.get("sources", []):
+        where = s.get("where") or ""
+        out.append(Source(n=s["n"], doc=s["doc"], text=s["text"], score=s.get("score", 0.0),
+                          position=s.get("position", 0), start=0, end=0, page=s.get("page") or 0,
+                          part="" if where.startswith("passage ") else where,
+                          section=s.get("section") or "", title=s.get("title") or ""))
+    return out
+
+
+def stored_answer_html(m: Message) -> str:
+    """A stored answer as the bubble showed it: citations linked, withdrawal or stop said."""
+    text = link_citations(m.content) if m.content else "<em>(pas de réponse)</em>"
+    if m.status == "retracted" and m.detail.get("retracted"):
+        shown = html.escape(m.detail["retracted"]).replace("[", "&#91;")
+        text += (f"\n\n<span class='retracted'>⚠️ Réponse retirée : {html.escape(m.detail.get('reason', ''))}"
+                 f"<br><s>{shown}</s></span>")
+    elif STATUS.get(m.status):
+        text += f"\n\n<span class='retracted'>({STATUS[m.status]})</span>"
+    t = m.detail.get("timings")
+    if t:
+        text += (f"\n\n<span class='timings'>premier mot {t.get('ttft_ms', 0) / 1000:.1f} s · "
+                 f"{html.escape(str(m.detail.get('model', '')).rsplit('/', 1)[-1])}</span>")
+    return text
+
+
+def stored_sources_html(detail: dict, present: set[str]) -> str:
+    """A stored answer's sources from what was stored with it; a document removed since says so."""
+    sources = stored_sources(detail)
+    removed = {s.doc for s in sources} - present
+    return sources_html(Answer("", "", False, "", sources), lambda doc, pos: ("", ""), removed=removed)
 
 
 LIBRARY_COLUMNS = ["Document", "Type", "Pages", "Passages", "OCR", "Ajouté le"]
@@ -244,34 +297,119 @@ def build(app: App):
     def library():
         return library_rows(app.store().documents())
 
-    def respond(message, chat, history, temperature, top_k, max_tokens):
+    store = Conversations(settings.data_dir)
+
+    def user_of(request) -> str:
+        return getattr(request, "username", None) or LOCAL_USER
+
+    def conversation_choices(user: str, search: str = "") -> list[tuple[str, str]]:
+        return [(conversation_label(c), c.id) for c in store.list(user, search)]
+
+    def exports(user: str, cid: str | None):
+        """Fresh Markdown and JSON exports of a conversation, for the two download buttons."""
+        if cid is None:
+            return gr.update(value=None, interactive=False), gr.update(value=None, interactive=False)
+        folder = Path(tempfile.mkdtemp(prefix="chatbot-export-"))
+        md, js = folder / f"conversation-{cid}.md", folder / f"conversation-{cid}.json"
+        md.write_text(store.export_markdown(user, cid), encoding="utf-8")
+        js.write_text(json.dumps(store.export_json(user, cid), ensure_ascii=False, indent=2), encoding="utf-8")
+        return gr.update(value=str(md), interactive=True), gr.update(value=str(js), interactive=True)
+
+    def respond(message, chat, cid, scope, search, temperature, top_k, max_tokens, request):
+        user = user_of(request)
         chat = list(chat or [])
-        history = list(history or [])
         message = (message or "").strip()
         if not message:
             raise gr.Error("La question est vide : écrivez une question sur vos documents.")
+        scope = [d for d in (scope or []) if d]
+        history = store.history(user, cid) if cid else []
+        cid, mid = store.ask(user, cid, message, scope)  # written before anything else happens
+        listed = gr.update(choices=conversation_choices(user, search), value=cid)
         chat += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
-        yield chat, history, "", gr.update()
+        yield chat, cid, "", gr.update(), listed, gr.update(), gr.update()
         engine = app.engine()
         opts = replace(engine.options, temperature=float(temperature), top_k=int(top_k),
-                       max_tokens=int(max_tokens))
-        text = ""
+                       max_tokens=int(max_tokens), docs=tuple(scope))
+        text, done = "", False
         try:
             for event in engine.stream(message, history, opts):
                 if isinstance(event, Answer):
+                    store.answer(mid, event, embedder=app.embedder_name, scope=scope)
+                    done = True
                     chat[-1]["content"] = answer_html(event)
-                    history += [Turn("user", message), Turn("assistant", event.answer)]
-                    yield chat, history, "", sources_html(event, context_of(event))
+                    yield (chat, cid, "", sources_html(event, context_of(event)),
+                           gr.update(choices=conversation_choices(user, search), value=cid), *exports(user, cid))
                 else:
                     text += event
                     chat[-1]["content"] = text
-                    yield chat, history, "", gr.update()
+                    yield chat, cid, "", gr.update(), gr.update(), gr.update(), gr.update()
         except ChatbotError as e:
+            store.stop(mid, text, status="error", error=str(e))
+            done = True
             chat.pop()
             raise gr.Error(str(e)) from e
+        finally:
+            if not done:  # « Arrêter », a closed tab: what was said is kept, marked as stopped
+                store.stop(mid, text)
 
     def new_conversation():
-        return [], [], "", ""
+        empty = gr.update(value=None, interactive=False)
+        return [], None, "", "", gr.update(value=None), [], empty, empty
+
+    def open_conversation(cid, request):
+        user = user_of(request)
+        if not cid:
+            return gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+        try:
+            conv = store.get(user, cid)
+            messages = store.messages(user, cid)
+        except ChatbotError as e:
+            raise gr.Error(str(e)) from e
+        present = set(app.store().documents())
+        chat, last = [], None
+        for m in messages:
+            if m.role == "user":
+                chat.append({"role": "user", "content": m.content})
+            else:
+                chat.append({"role": "assistant", "content": stored_answer_html(m)})
+                last = m if m.detail.get("sources") else last
+        panel = stored_sources_html(last.detail, present) if last else EMPTY_SOURCES
+        return (chat, cid, panel, gr.update(value=conv.title), gr.update(value=conv.scope), *exports(user, cid))
+
+    def search_conversations(search, cid, request):
+        return gr.update(choices=conversation_choices(user_of(request), search), value=cid)
+
+    def rename_conversation(cid, title, search, request):
+        user = user_of(request)
+        if not cid:
+            raise gr.Error("Ouvrez d'abord une conversation.")
+        try:
+            store.rename(user, cid, title or "")
+        except ChatbotError as e:
+            raise gr.Error(str(e)) from e
+        return gr.update(choices=conversation_choices(user, search), value=cid)
+
+    def delete_conversation(cid, search, request):
+        user = user_of(request)
+        if cid:
+            store.delete(user, cid)
+        return (gr.update(choices=conversation_choices(user, search), value=None), *new_conversation())
+
+    def remember_scope(cid, scope, request):
+        if cid:
+            store.set_scope(user_of(request), cid, [d for d in scope or [] if d])
+
+    def on_load(request):
+        user = user_of(request)
+        return (gr.update(choices=conversation_choices(user), value=None),
+                gr.update(choices=doc_names(), value=[]))
+
+    def doc_names() -> list[str]:
+        return sorted(app.store().documents())
+
+    for fn in (respond, open_conversation, search_conversations, rename_conversation,
+               delete_conversation, remember_scope, on_load):
+        fn.__annotations__["request"] = gr.Request  # how Gradio knows to pass the request (user)
 
     job: dict = {}  # the indexing run in progress, for the cancel button
 
@@ -382,8 +520,22 @@ def build(app: App):
     with gr.Blocks(title="Chatbot documentaire", analytics_enabled=False) as demo:
         gr.Markdown("# Chatbot documentaire")
         status_md = gr.Markdown()
-        history = gr.State([])
+        conv_id = gr.State(None)  # the open conversation's id
         with gr.Row():
+            with gr.Column(scale=1, min_width=220):
+                new = gr.Button("Nouvelle conversation", size="sm", elem_id="new")
+                search = gr.Textbox(placeholder="Rechercher…", show_label=False, elem_id="conv-search",
+                                    lines=1, max_lines=1)
+                conversations = gr.Radio(choices=[], label="Conversations", elem_id="conversations")
+                with gr.Accordion("Renommer, supprimer, exporter", open=False, elem_id="conv-tools"):
+                    title_box = gr.Textbox(label="Titre", elem_id="conv-title", lines=1, max_lines=1)
+                    rename_btn = gr.Button("Renommer", size="sm", elem_id="conv-rename")
+                    delete_btn = gr.Button("Supprimer la conversation", size="sm", variant="stop",
+                                           elem_id="conv-delete")
+                    export_md = gr.DownloadButton("Exporter (Markdown)", size="sm", interactive=False,
+                                                  elem_id="export-md")
+                    export_json = gr.DownloadButton("Exporter (JSON)", size="sm", interactive=False,
+                                                    elem_id="export-json")
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="Conversation", height=520, placeholder=EMPTY,
                                   elem_id="chat", buttons=["copy"])
@@ -392,12 +544,13 @@ def build(app: App):
                                      elem_id="question", submit_btn=False, lines=1, max_lines=4)
                     send = gr.Button("Envoyer", variant="primary", scale=1, elem_id="send")
                     stop = gr.Button("Arrêter", scale=1, elem_id="stop")
-                new = gr.Button("Nouvelle conversation", size="sm", elem_id="new")
+                scope = gr.Dropdown(choices=doc_names(), value=[], multiselect=True,
+                                    label="Documents interrogés", info="Aucun choisi : tous les documents",
+                                    elem_id="scope")
                 gr.Examples(EXAMPLES, inputs=box, label="Exemples de questions")
             with gr.Column(scale=2):
                 with gr.Tab("Sources"):
-                    sources = gr.HTML("<p><em>Les passages cités apparaîtront ici.</em></p>",
-                                      elem_id="sources")
+                    sources = gr.HTML(EMPTY_SOURCES, elem_id="sources")
                 with gr.Tab("Documents"):
                     files = gr.File(label="Ajouter des documents : texte, PDF, Word, LibreOffice, PowerPoint, "
                                     "Excel, EPUB, RTF, images (lues par OCR)",
@@ -428,12 +581,22 @@ def build(app: App):
                     max_tokens = gr.Slider(32, 1024, value=settings.max_tokens, step=16,
                                            label="Longueur maximale de la réponse (jetons)")
 
-        inputs = [box, chat, history, temperature, top_k, max_tokens]
-        outputs = [chat, history, box, sources]
+        inputs = [box, chat, conv_id, scope, search, temperature, top_k, max_tokens]
+        outputs = [chat, conv_id, box, sources, conversations, export_md, export_json]
         ev1 = box.submit(respond, inputs, outputs, api_visibility="private")
         ev2 = send.click(respond, inputs, outputs, api_visibility="private")
         stop.click(None, cancels=[ev1, ev2])
-        new.click(new_conversation, None, [chat, history, box, sources], api_visibility="private")
+        fresh = [chat, conv_id, box, sources, conversations, scope, export_md, export_json]
+        new.click(new_conversation, None, fresh, api_visibility="private")
+        conversations.input(open_conversation, conversations,
+                            [chat, conv_id, sources, title_box, scope, export_md, export_json],
+                            api_visibility="private")
+        search.change(search_conversations, [search, conv_id], conversations, api_visibility="private")
+        rename_btn.click(rename_conversation, [conv_id, title_box, search], conversations,
+                         api_visibility="private")
+        delete_btn.click(delete_conversation, [conv_id, search], [conversations, *fresh[:4], scope, export_md, export_json],
+                         api_visibility="private")
+        scope.input(remember_scope, [conv_id, scope], None, api_visibility="private")
         files.upload(upload, files, [table, upload_msg, cancel_btn], api_visibility="private",
                      concurrency_id="ingest")
         cancel_btn.click(cancel_ingest, None, upload_msg, api_visibility="private", queue=False)
@@ -441,17 +604,20 @@ def build(app: App):
         remove_btn.click(remove, chosen, [table, upload_msg, chosen, remove_btn], api_visibility="private")
         load.click(load_model, picker, [model_msg, status_md], api_visibility="private")
 
-        def ask(question: str, history: list[dict] | None = None) -> dict:
-            """Answer a question from the documents: answer, refused flag, sources, timings."""
+        def ask(question: str, history: list[dict] | None = None, docs: list[str] | None = None) -> dict:
+            """Answer a question from the documents: answer, refused flag, sources, timings.
+            `docs` limits the search to these documents (by file name)."""
             turns = [Turn(t["role"], t["content"]) for t in history or []]
             try:
-                return app.engine().ask(question, turns).to_json()
+                engine = app.engine()
+                return engine.ask(question, turns, replace(engine.options, docs=tuple(docs or ()))).to_json()
             except ChatbotError as e:
                 raise gr.Error(str(e)) from e
 
         gr.api(ask, api_name="ask")
         demo.load(status, None, status_md, api_visibility="private")
         demo.load(library, None, table, api_visibility="private")
+        demo.load(on_load, None, [conversations, scope], api_visibility="private")
     return demo
 
 

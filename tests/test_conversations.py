@@ -85,7 +85,7 @@ def test_exports_hold_each_answer_its_citations_and_the_passages_they_cite(tmp_p
     md = store.export_markdown("local", cid)
     assert "## Combien de paramètres compte Martinet ?" in md
     assert "Martinet compte 7 milliards de paramètres [1]." in md
-    assert "- [1] **Rapport Héron** (rapport.pdf, p. 12 — Chiffres) :" in md
+    assert "- [1] **Rapport Héron** (rapport.pdf, p. 12, passage 4 — Chiffres) :" in md
     assert f"  > {SOURCE.text}" in md and "documents : rapport.pdf" in md
     data = json.loads(json.dumps(store.export_json("local", cid)))
     assert data["scope"] == ["rapport.pdf"]

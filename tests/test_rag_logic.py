@@ -176,3 +176,17 @@ def test_a_follow_up_also_borrows_the_names_the_last_answer_gave():
 ])
 def test_language_detection(text, english):
     assert looks_english(text) is english
+
+
+def test_a_question_limited_to_chosen_documents_searches_only_them_and_says_so_when_it_declines():
+    from dataclasses import replace
+
+    e, model = engine("La coopérative Hirondelle compte dix-sept membres.")
+    hits = e.searcher.search("Combien de membres compte le projet Hirondelle ?", 3, docs=["d1.txt", "d2.txt"])
+    assert hits and {h.passage.doc for h in hits} <= {"d1.txt", "d2.txt"}
+    scoped = replace(e.options, docs=("d2.txt",))
+    a = e.ask("Combien de membres compte le projet Hirondelle ?", options=scoped)
+    assert a.refused and a.sources == [] and model.calls == []  # the weather report does not hold it
+    assert a.answer == "Je ne trouve pas cette information dans les documents choisis (d2.txt)."
+    a = e.ask("Combien de membres compte le projet Hirondelle ?", options=replace(e.options, docs=("d0.txt",)))
+    assert not a.refused and [s.doc for s in a.sources] == ["d0.txt"]

@@ -1,0 +1,183 @@
+"""Conversations in the page, in headless Chromium: kept across a killed server and a fresh
+browser, continued, exported, limited to chosen documents, and private to each user."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import EMBEDDER, SMALL_LLM
+
+pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+CTO = "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(data: Path, **extra) -> dict:
+    return dict(os.environ, CHATBOT_DATA_DIR=str(data), CHATBOT_MODEL=str(SMALL_LLM),
+                CHATBOT_EMBED_MODEL=str(EMBEDDER), **extra)
+
+
+def _serve(data: Path, port: int, log: Path, **extra) -> subprocess.Popen:
+    with log.open("a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, env=_env(data, **extra))
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        assert proc.poll() is None, log.read_text()
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return proc
+        except urllib.error.HTTPError:
+            return proc  # a login page answers 401 before credentials: the server is up
+        except OSError:
+            time.sleep(1)
+    pytest.fail("the page did not come up: " + log.read_text())
+
+
+@contextmanager
+def _browser():
+    """A fresh profile every time: nothing carried over in the browser itself."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="chromium-"), executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            viewport={"width": 1400, "height": 1000}, locale="en-US", accept_downloads=True,
+        )
+        try:
+            yield ctx.new_page()
+        finally:
+            ctx.close()
+
+
+def _open(page, url: str, login: tuple[str, str] | None = None) -> None:
+    page.goto(url)
+    if login:
+        page.wait_for_selector("input[type=password]", timeout=60_000)
+        page.locator("input[type=text]").first.fill(login[0])
+        page.locator("input[type=password]").fill(login[1])
+        page.locator("input[type=password]").press("Enter")
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.wait_for_selector("text=passages indexés", timeout=60_000)
+    page.wait_for_timeout(500)  # the conversation list loads with the page
+
+
+def _ask(page, question: str, n: int) -> str:
+    page.fill("#question textarea", question)
+    page.click("#send")
+    page.wait_for_function("([n]) => document.querySelectorAll('#chat .timings').length >= n",
+                           arg=[n], timeout=180_000)
+    return page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
+
+
+def _listed(page) -> list[str]:
+    return [t.strip() for t in page.locator("#conversations label").all_inner_texts()]
+
+
+def _cli(data: Path, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "chatbot", "conversations", *args], env=_env(data),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_conversation_outlives_a_killed_server_is_continued_exported_and_scoped(seeded_data_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(seeded_data_dir, data)
+    port, log = _free_port(), tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}/"
+    server = _serve(data, port, log)
+    try:
+        with _browser() as page:
+            _open(page, url)
+            assert _listed(page) == []
+            assert "Jingren Zhou" in _ask(page, CTO, 1)
+            assert _listed(page)[0].startswith(CTO)
+        server.send_signal(signal.SIGKILL)  # no chance to save anything on the way out
+        server.wait()
+        server = _serve(data, port, log)
+        with _browser() as page:
+            _open(page, url)
+            assert _listed(page)[0].startswith(CTO)
+            page.locator("#conversations label").first.click()
+            page.wait_for_function("() => document.querySelectorAll('#chat .message.bot, #chat [data-testid=bot]').length >= 1",
+                                   timeout=30_000)
+            chat = page.inner_text("#chat")
+            assert CTO in chat and "Jingren Zhou" in chat and "[1]" in chat
+            sources = page.inner_text("#sources")
+            assert "003_4edc3b288bac67c9.txt" in sources and "Jingren Zhou" in sources
+            # a follow-up after reopening is answered in the conversation's context
+            follow = _ask(page, "Quel est son poste ?", 2)
+            assert "irecteur technologique" in follow, follow
+            # the Markdown export: each answer with its citations and, under it, the cited passages
+            page.locator("#conv-tools").click()
+            with page.expect_download() as got:
+                page.click("#export-md")
+            md = Path(got.value.path()).read_text(encoding="utf-8")
+            assert f"## {CTO}" in md and "## Quel est son poste ?" in md and "[1]" in md
+            assert re.search(r"- \[1\] \*\*.+\*\* \(003_4edc3b288bac67c9\.txt, passage \d+\) :\n  > .*Jingren Zhou", md), md
+            # a question limited to a document that does not hold the answer is declined, and says so
+            page.click("#new")
+            page.click("#scope input")
+            page.get_by_role("option", name="000_4937d34f26cd696d.txt").click()
+            page.keyboard.press("Escape")
+            scoped = _ask(page, CTO, 1)
+            assert "Je ne trouve pas cette information dans les documents choisis (000_4937d34f26cd696d.txt)" in scoped
+        listed = _cli(data, "list")
+        assert listed.count("\n") == 2 and CTO in listed and "[000_4937d34f26cd696d.txt]" in listed
+        first = listed.splitlines()[-1].split()[0]  # the oldest: the conversation continued above
+        exported = json.loads(_cli(data, "export", first, "--format", "json"))
+        assert [m["role"] for m in exported["messages"]] == ["user", "assistant"] * 2
+        assert exported["messages"][1]["sources"][0]["doc"] == "003_4edc3b288bac67c9.txt"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_each_user_sees_only_their_own_conversations(seeded_data_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(seeded_data_dir, data)
+    port, log = _free_port(), tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}/"
+    server = _serve(data, port, log, CHATBOT_AUTH="alice:mot-de-passe-a,bob:mot-de-passe-b")
+    try:
+        with _browser() as page:
+            _open(page, url, login=("alice", "mot-de-passe-a"))
+            _ask(page, "Où est basée la start-up Mistral AI ?", 1)
+            assert len(_listed(page)) == 1
+        with _browser() as page:
+            _open(page, url, login=("bob", "mot-de-passe-b"))
+            assert _listed(page) == []
+            page.locator("#conv-search").locator("input, textarea").first.fill("Mistral")
+            page.wait_for_timeout(1000)
+            assert _listed(page) == []
+        with _browser() as page:
+            _open(page, url, login=("alice", "mot-de-passe-a"))
+            assert _listed(page)[0].startswith("Où est basée la start-up Mistral AI ?")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "Mistral" in _cli(data, "list", "--user", "alice")
+    assert _cli(data, "list", "--user", "bob") == ""
