@@ -16,12 +16,14 @@ from chatbot.rag import Engine, Options, system_prompt
 class App:
     """The embedder, store, retriever, model and engine for one set of settings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, model=None, embedder=None, store=None) -> None:
+        """Parts given here are used as they are (tests and benchmarks share loaded models);
+        the others are built from the settings when first needed."""
         self.settings = settings
-        self._embedder = None
-        self._store = None
+        self._embedder = embedder
+        self._store = store
         self._retriever = None
-        self._model = None
+        self._model = model
         self._engine = None
         self._generation = ""
         self._lock = threading.RLock()  # guards the index, the engine and swapping

@@ -141,7 +141,7 @@ def _raw_eval_ms(engine, model, question, answer) -> float:
     passages = answer.passages
     by_doc = {h.passage.doc: h.passage.title for h in engine.searcher.search(answer.standalone, 10)}
     titles = [by_doc.get(p.doc, "") for p in passages]
-    messages = engine._messages(question, [], passages, titles, engine.options)
+    messages = engine.messages(question, [], passages, titles, engine.options)
     prompt, _ = model.render(messages)
     tokens = model.tokenize(prompt + (FRENCH_OPENING if looks_english(question) else ""))
     cached = len(tokens) - answer.timings.evaluated_tokens
@@ -181,8 +181,7 @@ def _ingestion(app, settings: Settings) -> dict:
     emb.embed_documents(passages)
     raw = len(passages) / (time.perf_counter() - t0)
     with tempfile.TemporaryDirectory() as d:
-        tmp = App(settings.model_copy(update={"data_dir": Path(d), "chroma_url": ""}))
-        tmp._embedder = emb
+        tmp = App(settings.model_copy(update={"data_dir": Path(d), "chroma_url": ""}), embedder=emb)
         t0 = time.perf_counter()
         tmp.ingest([seeds])
         ours = len(passages) / (time.perf_counter() - t0)
@@ -225,8 +224,8 @@ def _scale(app, settings: Settings, n: int, *, search_only: bool = False) -> dic
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             r = app.build_retriever(passages, vectors)
         else:
-            tmp = App(settings.model_copy(update={"data_dir": Path(d) / "data", "chroma_url": ""}))
-            tmp._embedder = app.embedder()
+            tmp = App(settings.model_copy(update={"data_dir": Path(d) / "data", "chroma_url": ""}),
+                      embedder=app.embedder())
             tmp.ingest([docs], progress=True)
             r = tmp.retriever()
         ingest_s = time.perf_counter() - t0

@@ -11,24 +11,26 @@ from pathlib import Path
 
 from chatbot.errors import ChatbotError, ConfigError, InputError
 
-# Flags that override settings: flag -> (settings field, type).
-OVERRIDES: dict[str, tuple[str, type]] = {
-    "--model": ("model", str),
-    "--embed-model": ("embed_model", str),
-    "--data-dir": ("data_dir", Path),
-    "--models-dir": ("models_dir", Path),
-    "--n-ctx": ("n_ctx", int),
-    "--threads": ("n_threads", int),
-    "--threads-batch": ("n_threads_batch", int),
-    "--gpu-layers": ("n_gpu_layers", int),
-    "--temperature": ("temperature", float),
-    "--max-tokens": ("max_tokens", int),
-    "--top-k": ("top_k", int),
-    "--chunk-size": ("chunk_size", int),
-    "--chunk-overlap": ("chunk_overlap", int),
-    "--chroma-url": ("chroma_url", str),
-    "--llm-url": ("llm_url", str),
-}
+# Settings not offered as flags: secrets (a flag is visible to every user of the machine in the
+# process list) and what `serve` has flags of its own for.
+_NO_FLAG = frozenset({"auth", "chroma_token", "llm_api_key", "host", "port"})
+_SHORTER = {"n_threads": "--threads", "n_threads_batch": "--threads-batch", "n_gpu_layers": "--gpu-layers"}
+
+
+def setting_flags() -> dict[str, tuple[str, type, str]]:
+    """flag -> (settings field, type, help), one for each setting: written from `Settings`, so
+    that a new setting is a flag at once, with its description and default in --help."""
+    from chatbot.config import Settings
+
+    out = {}
+    for name, info in Settings.model_fields.items():
+        if name in _NO_FLAG:
+            continue
+        kind = info.annotation if info.annotation in (int, float, bool, Path) else str
+        default = info.default if not isinstance(info.default, Path) else info.default.name + "/"
+        text = f"{info.description} (default {default!s}; CHATBOT_{name.upper()})"
+        out[_SHORTER.get(name, "--" + name.replace("_", "-"))] = (name, kind, text.replace("%", "%%"))
+    return out
 
 
 def _offline() -> None:
@@ -51,7 +53,7 @@ def settings_from(args: argparse.Namespace):
     from chatbot.config import Settings
 
     updates = {}
-    for flag, (field, _) in OVERRIDES.items():
+    for flag, (field, _, _) in setting_flags().items():
         value = getattr(args, flag[2:].replace("-", "_"), None)
         if value is not None:
             updates[field] = value
@@ -106,7 +108,8 @@ def cmd_config(args) -> int:
 
 
 def cmd_models_pull(args) -> int:
-    from chatbot.provision import ARTIFACTS, DEFAULT_LLM, pull
+    from chatbot.catalogue import ARTIFACTS, DEFAULT_LLM
+    from chatbot.provision import pull
 
     s = settings_from(args)
     for name in args.names or [DEFAULT_LLM]:
@@ -370,14 +373,18 @@ def cmd_bench(args) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    for flag, (_, kind) in OVERRIDES.items():
-        common.add_argument(flag, type=kind, default=None, help=argparse.SUPPRESS)
+    group = common.add_argument_group("settings (each also a CHATBOT_* environment variable; "
+                                      "`chatbot config` prints them)")
+    for flag, (_, kind, text) in setting_flags().items():
+        if kind is bool:
+            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=text)
+        else:
+            group.add_argument(flag, type=kind, default=None, help=text, metavar=kind.__name__.upper())
 
     p = argparse.ArgumentParser(
         prog="chatbot",
-        description="A local French chatbot grounded in your documents. Settings: CHATBOT_* "
-        "environment variables or flags (--model, --embed-model, --data-dir, --n-ctx, --threads, "
-        "--gpu-layers, --temperature, --max-tokens, --top-k, --chunk-size, --chunk-overlap).",
+        description="A local French chatbot grounded in your documents. Every setting is a "
+        "CHATBOT_* environment variable and a flag of each command (`chatbot ask --help`).",
     )
     sub = p.add_subparsers(dest="command", required=True)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from chatbot.catalogue import ARTIFACTS, DEFAULT_EMBEDDER, DEFAULT_LLM
 from chatbot.errors import ConfigError
-from chatbot.provision import ARTIFACTS, DEFAULT_EMBEDDER, DEFAULT_LLM
 
 
 def project_root() -> Path:
@@ -26,7 +26,7 @@ class Settings(BaseSettings):
 
     model: str = Field(DEFAULT_LLM, description="GGUF chat model: a known name or a path to a .gguf file")
     models_dir: Path = Field(project_root() / "models", description="where models are provisioned and listed")
-    data_dir: Path = Field(project_root() / "data", description="where the index lives")
+    data_dir: Path = Field(project_root() / "data", description="where the index and the conversations live")
     embed_model: str = Field(
         DEFAULT_EMBEDDER,
         description="sentence-transformers model: a known name or a path to a local model folder",
@@ -36,8 +36,8 @@ class Settings(BaseSettings):
     n_threads_batch: int = Field(0, ge=0, description="threads for prompt processing; 0: all cores")
     n_batch: int = Field(512, ge=16, description="prompt-processing batch size")
     flash_attn: bool = Field(
-        False, description="llama.cpp's fused attention. Measured on 2 CPU cores: prompt 1-4% faster; with "
-        "an earlier prompt one more on-topic question declined, with today's prompt the same answers (1.5B)"
+        False, description="llama.cpp's fused attention: on 2 CPU cores prompts read 1-4 % faster, "
+        "the same answers; worth trying on a GPU"
     )
     n_gpu_layers: int = Field(
         -2, ge=-2, description="layers offloaded to the GPU; -1 all, 0 none, -2 auto (all on a GPU build)"

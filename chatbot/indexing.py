@@ -14,25 +14,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
-from chatbot.domain import Passage
 from chatbot.errors import IngestError
 from chatbot.ingest import chunk, find_files, fingerprint, read_document
-
-
-class Store(Protocol):
-    def documents(self) -> dict[str, dict]: ...
-    def check_room(self, passages: Sequence[Passage], dim: int) -> None: ...
-    def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str,
-            info: dict | None = None) -> None: ...
-    def delete_doc(self, doc: str) -> None: ...
-
-
-class DocEmbedder(Protocol):
-    def embed_documents(self, passages: Sequence[Passage]) -> np.ndarray: ...
+from chatbot.protocols import Embedder, Store
 
 
 @dataclass
@@ -112,7 +99,7 @@ SLICE = 32  # passages embedded between two progress reports and cancel checks
 
 def index_files(
     store: Store,
-    embedder: Callable[[], DocEmbedder],
+    embedder: Callable[[], Embedder],
     paths: Sequence[Path],
     *,
     size: int,
@@ -160,7 +147,7 @@ def index_files(
         todo.append((name, chunk(doc, size=size, overlap=overlap), fp, held, _info(doc, path)))
     if not todo:
         return report
-    loaded: DocEmbedder = embedder()
+    loaded: Embedder = embedder()
     total = sum(len(p) for _, p, _, _, _ in todo)
     bar = None
     if progress:

@@ -9,7 +9,8 @@ Declining is layered, because small models answer anything when asked:
 4. an answer one of whose sentences does not stand on the passage it cites (its names, numbers
    and the entity asked about found together there: see grounding.py) is retracted: the person
    who saw it stream reads « Réponse retirée » and why, then the fixed sentence.
-This module imports no heavy library: it speaks to the model and the retriever through Protocols.
+This module imports no heavy library: it speaks to the model and the retriever through the
+Protocols of `protocols.py`.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ import re
 import time
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from chatbot.citations import CitationStream
 from chatbot.context import select
-from chatbot.domain import Answer, GenStats, Hit, Passage, Source, Timings, Turn
+from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
 from chatbot.grounding import Evidence, check
 from chatbot.prompts import Prompts
+from chatbot.protocols import ChatModel, Searcher
 from chatbot.text import analyze, normalize, words
 
 DECLINE = "Je ne trouve pas cette information dans les documents."
@@ -39,31 +40,6 @@ _REFUSAL = re.compile(
 _FOLLOW_UP = frozenset(
     ["il", "elle", "ils", "elles", "lui", "leur", "leurs", "son", "sa", "ses", "ce", "cet", "cette", "ces", "celui", "celle", "ceux", "ça", "cela", "y", "en", "it", "its", "they", "their", "them", "this", "that", "those", "he", "she", "his", "her"]
 )
-
-
-class Model(Protocol):
-    name: str
-    n_ctx: int
-    lock: object
-
-    def stream(self, messages: Sequence[Turn], *, max_tokens: int, temperature: float = 0.0,
-               seed: int = 0, stats: object = None, prefix: str = "", alt: str = "") -> Iterator[str]: ...
-
-    def count(self, text: str) -> int: ...
-
-
-class Searcher(Protocol):
-    last_ms: float
-
-    def search(self, query: str, k: int = 5, docs: Collection[str] = ()) -> list[Hit]: ...
-
-    def coverage(self, query: str, hits: Sequence[Hit]) -> float: ...
-
-    def idf(self, term: str) -> float: ...
-
-    def knows(self, word: str) -> bool: ...
-
-    def lead(self, passage: Passage) -> str: ...
 
 
 @dataclass
@@ -176,7 +152,7 @@ def _sanitize(text: str) -> str:
 
 
 class Engine:
-    def __init__(self, searcher: Searcher, model: Model, prompts: Prompts, options: Options) -> None:
+    def __init__(self, searcher: Searcher, model: ChatModel, prompts: Prompts, options: Options) -> None:
         self.searcher = searcher
         self.model = model
         self.prompts = prompts
@@ -233,7 +209,7 @@ class Engine:
             return
 
         titles = [e.hit.passage.title for e in excerpts]
-        messages = self._messages(question, history, passages, titles, o)
+        messages = self.messages(question, history, passages, titles, o)
         cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
         stats = GenStats()
         pieces: list[str] = []
@@ -284,7 +260,7 @@ class Engine:
                     for p, e in zip(passages, excerpts, strict=True)]
         return check(question, text, evidence, opening=FRENCH_OPENING).reason
 
-    def _messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
+    def messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
                   titles: Sequence[str], o: Options) -> list[Turn]:
         shown: set[str] = set()  # a document's title once: its later excerpts repeat no tokens
         parts = []

@@ -12,25 +12,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Sequence
-from typing import Protocol
 
 import numpy as np
 
 from chatbot.domain import Hit, Passage
 from chatbot.lexical import BM25
+from chatbot.protocols import Embedder
 from chatbot.text import analyze, normalize
 
 RRF_K = 5
 DEPTH = 50  # candidates taken from each ranking before fusion
-
-
-class Embedder(Protocol):
-    name: str
-    dim: int
-
-    def embed_query(self, text: str) -> np.ndarray: ...
-
-    def embed_documents(self, passages: Sequence[Passage]) -> np.ndarray: ...
 
 
 class Retriever:

@@ -72,8 +72,7 @@ def seeded_app(settings_factory, embedder):
     from chatbot.app import App
 
     _require(SMALL_LLM)
-    app = App(settings_factory())
-    app._embedder = embedder  # share the loaded model between fixtures
+    app = App(settings_factory(), embedder=embedder)  # the loaded model is shared between fixtures
     report = app.ingest([SEEDS])
     assert len(report.added) == 5, report
     yield app

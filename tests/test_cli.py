@@ -153,7 +153,6 @@ def test_bench_measures_the_product_against_the_raw_libraries(seeded_data_dir):
     assert out["retrieval_ms"]["p50"] >= out["query_embedding_ms"]["p50"] * 0.5 > 0
     assert out["ingestion"]["passages"] > 0 and 0 < out["ingestion"]["ratio"] < 2
     assert out["startup_s"] > 0 and out["peak_rss_mib"] > 0
-    assert out["primed_s"] >= out["startup_s"]  # the opening is evaluated after ready, then cached
     # the peer's 640-token prompt, timed from an empty cache on this machine: longer than ours
     peer = out["peer_estimate"]
     assert peer["prompt_tokens"] == 640 and peer["raw_ms"] > max(q["raw_ms"] for q in out["questions"])

@@ -49,9 +49,8 @@ def injected_engine(seeded_app, settings_factory, tmp_path_factory):
     docs = tmp_path_factory.mktemp("injected")
     for name, text in DOCS.items():
         (docs / name).write_text(text, encoding="utf-8")
-    app = App(settings_factory())
-    app._embedder = seeded_app.embedder()
-    app._model = seeded_app.model()  # shared: the session app closes it
+    # the loaded models are shared: the session app closes them
+    app = App(settings_factory(), embedder=seeded_app.embedder(), model=seeded_app.model())
     report = app.ingest([docs])
     assert len(report.added) == len(DOCS), report
     return app.engine()

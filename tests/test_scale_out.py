@@ -88,8 +88,7 @@ def llm_url(tmp_path_factory):
 def server_app(chroma_url, settings_factory, embedder):
     from chatbot.app import App
 
-    app = App(settings_factory(chroma_url=chroma_url))
-    app._embedder = embedder
+    app = App(settings_factory(chroma_url=chroma_url), embedder=embedder)
     report = app.ingest([SEEDS / "002_252018651c2d012b.txt", SEEDS / "000_4937d34f26cd696d.txt"])
     assert len(report.added) == 2, report
     yield app
@@ -114,8 +113,7 @@ def test_another_clients_writes_are_searched_at_once(server_app, chroma_url, set
     from chatbot.app import App
 
     before = len(server_app.retriever())
-    other = App(settings_factory(chroma_url=chroma_url))
-    other._embedder = embedder
+    other = App(settings_factory(chroma_url=chroma_url), embedder=embedder)
     other.ingest([SEEDS / "004_4aa242230e059d09.txt"])
     try:
         engine = server_app.engine_for_retrieval() if server_app._model is None else server_app.engine()

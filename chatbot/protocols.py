@@ -1,0 +1,91 @@
+"""The parts the app is built from, as the rest of the code sees them.
+
+Each is a Protocol: whatever has these members will do, and each adapter below satisfies its one
+(checked by `tests/test_protocols.py`):
+
+- `ChatModel`: `llm.LlamaModel` (a GGUF through llama.cpp) and `remote.RemoteModel` (an
+  OpenAI-compatible server);
+- `Embedder`: `embed.OnnxEmbedder` and `embed.SentenceEmbedder`;
+- `Searcher`: `retrieve.Retriever` (BM25 and dense search fused);
+- `Store`: `store.ChromaStore` (embedded or a server).
+
+The text they pass around has five shapes (`domain.py`): a `Passage` is a chunk of a document
+as stored; a `Hit` is a passage retrieved, with its scores; an `Excerpt` (`context.py`) is the
+sentences of a hit chosen for the prompt; a `Source` is an excerpt numbered as the model read it
+and as the answer cites it. An `Answer` keeps every source the model was given (`passages`) and
+the ones it cited (`sources`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from chatbot.domain import Hit, Passage, Turn
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    name: str  # what the page and the answers show
+    path: Path | str  # the GGUF file, or the server and model
+    on_gpu: bool
+    warning: str  # a problem the user should see (e.g. a GPU build that could not use the GPU)
+    lock: object  # held while generating: one answer at a time per model
+
+    def stream(self, messages: Sequence[Turn], *, max_tokens: int, temperature: float = 0.0,
+               seed: int = 0, stats: object = None, prefix: str = "", alt: str = "") -> Iterator[str]:
+        """The answer's text as it comes; `stats` (a GenStats) is filled in, `alt`'s probability
+        at the first token recorded where the model can tell."""
+        ...
+
+    def complete(self, messages: Sequence[Turn], *, max_tokens: int, temperature: float = 0.0) -> str: ...
+
+    def prime(self, system: str) -> int:
+        """Read the prompt's fixed opening ahead of the first question; the tokens read."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def embed_documents(self, passages: Sequence[Passage]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class Searcher(Protocol):
+    last_ms: float  # how long the last search took
+
+    def search(self, query: str, k: int = 5, docs: Collection[str] = ()) -> list[Hit]: ...
+
+    def coverage(self, query: str, hits: Sequence[Hit]) -> float: ...
+
+    def idf(self, term: str) -> float: ...
+
+    def knows(self, word: str) -> bool: ...
+
+    def lead(self, passage: Passage) -> str: ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    def documents(self) -> dict[str, dict]: ...
+
+    def check_room(self, passages: Sequence[Passage], dim: int) -> None: ...
+
+    def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str,
+            info: dict | None = None) -> None: ...
+
+    def delete_doc(self, doc: str) -> None: ...
+
+    def load(self) -> tuple[list[Passage], np.ndarray]: ...
+
+    def count(self) -> int: ...
