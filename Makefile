@@ -8,11 +8,12 @@ EMBEDDER ?= $(or $(CHATBOT_EMBED_MODEL),embeddinggemma-300m)
 LLM ?= $(or $(CHATBOT_MODEL),qwen2.5-coder-1.5b-instruct-q4_k_m)
 TEST_LLM := qwen2.5-coder-0.5b-instruct-q4_k_m
 
-.PHONY: run install models ingest browser ocr test lint bench eval screenshots clean help
+.PHONY: run install models ingest browser ocr test test-fast lint bench eval screenshots clean help
 
 help:
 	@echo "make run     install what is missing, provision the model, index seeds/, open the chat"
 	@echo "make test    install what is missing and run the test suite"
+	@echo "make test-fast   the tests that need no model, browser or long run (a minute or two)"
 	@echo "make install | models | ingest | lint | bench | eval | screenshots | clean"
 
 run: models ocr
@@ -48,6 +49,12 @@ ocr:
 test: install browser ocr
 	$(CHATBOT) models pull $(TEST_LLM) embeddinggemma-300m all-minilm-l6-v2
 	$(PY) -m pytest -q
+
+# The quick lane while working: real files, real Chroma and the real embedder, but no chat model,
+# no browser and nothing marked slow. `make test` runs everything.
+test-fast: install ocr
+	$(CHATBOT) models pull embeddinggemma-300m all-minilm-l6-v2
+	$(PY) -m pytest -q -m "not model and not browser and not slow"
 
 lint: install
 	$(VENV)/bin/ruff check chatbot tests
