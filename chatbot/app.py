@@ -10,7 +10,7 @@ from chatbot.config import Settings, project_root
 from chatbot.errors import ChatbotError
 from chatbot.indexing import Report, index_files
 from chatbot.prompts import Prompts
-from chatbot.rag import Engine, Options, system_prompt
+from chatbot.rag import Engine, Options, Speculator, system_prompt
 
 
 class App:
@@ -31,6 +31,7 @@ class App:
         self._embed_lock = threading.Lock()  # the two models load under locks of their own,
         self._model_lock = threading.Lock()  # so that they can load at the same time
         self.primed = threading.Event()  # the prompt's opening evaluated (see warm_up)
+        self.speculator = Speculator()  # shared by every engine of this app: one model
 
     def warm_up(self) -> None:
         """Load the chat model while the embedder and the index load: start-up is the longer one.
@@ -178,7 +179,8 @@ class App:
             self._follow_server()
             if self._engine is None:
                 prompts = Prompts(project_root() / "prompts")
-                self._engine = Engine(self.retriever(), self.model(), prompts, self.options())
+                self._engine = Engine(self.retriever(), self.model(), prompts, self.options(),
+                                      speculator=self.speculator)
             return self._engine
 
     def engine_for_retrieval(self) -> Engine:

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
         description="decline when the model gave at least this probability to declining at the "
         "answer's first token (1 turns it off)",
     )
+    speculate: bool = Field(
+        True, description="in the page, read a question's excerpts while it is typed (CPU while "
+        "typing; the answer is the same): the first word comes sooner after Enter",
+    )
     host: str = Field("127.0.0.1", description="address the page binds to")
     port: int = Field(7860, ge=1, le=65535, description="port the page listens on")
     auth: str = Field("", description="user:password (several: comma-separated) required by the page, "

@@ -132,7 +132,8 @@ def compare_embedders(settings: Settings, items: list[Item], names: list[str],
 def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list[dict]]:
     rows = []
     for i, it in enumerate(items, 1):
-        a = engine.ask(it.question, it.history, replace(engine.options, docs=it.docs) if it.docs else None)
+        a = (engine.ask(it.question, it.history, replace(engine.options, docs=it.docs)) if it.docs
+             else engine.ask(it.question, it.history))
         right = (it.answerable and not a.refused and bool(it.facts)
                  and all(any(has(a.answer, s) for s in f) for f in it.facts))
         cited = right and any(holds(s.text, it) or any(

@@ -200,6 +200,25 @@ class LlamaModel:
         n = _shared(self._held(), tokens)
         return min(n, len(tokens) - 1)  # llama.cpp re-evaluates at least the last token
 
+    def prefill(self, prompt: str, stop, *, batch: int = 16) -> tuple[int, int]:
+        """Evaluate the tokens of `prompt` ahead of a question (speculation), `batch` at a time,
+        giving up as soon as `stop` (a threading.Event) is set. Hold `lock`.
+
+        What is held already is kept; what differs is dropped first. The last two tokens are
+        left out: the question's first words may merge with them into other tokens. Returns
+        (tokens reused, tokens evaluated).
+        """
+        if self._llm is None:
+            return 0, 0
+        tokens = self.tokenize(prompt)[:-2]
+        start = min(_shared(self._held(), tokens), len(tokens))
+        self._llm.n_tokens = start
+        done = start
+        while done < len(tokens) and not stop.is_set():
+            self._llm.eval(tokens[done : done + batch])
+            done = self._llm.n_tokens
+        return start, done - start
+
     def prime(self, system: str) -> int:
         """Evaluate once what every prompt opens with: the system turn and the template's text up
         to the user's words. Even the first question then pays only for its own tokens. Hold

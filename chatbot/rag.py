@@ -16,6 +16,7 @@ Protocols of `protocols.py`.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -151,13 +152,39 @@ def _sanitize(text: str) -> str:
     return " ".join(re.sub(r"\[\s*\d{1,3}\s*\]", "", text).split())
 
 
+class Speculator:
+    """Reading a question's excerpts while it is being typed (see Engine.speculate).
+
+    One per loaded model: a new speculation stops the one before, and a question that is sent
+    stops any, so that it never waits for more than one small batch of tokens.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._stop = threading.Event()
+        self.read = 0  # tokens evaluated while typing, in all
+        self.runs = 0
+
+    def begin(self) -> threading.Event:
+        with self._guard:
+            self._stop.set()
+            self._stop = threading.Event()
+            return self._stop
+
+    def interrupt(self) -> None:
+        with self._guard:
+            self._stop.set()
+
+
 class Engine:
-    def __init__(self, searcher: Searcher, model: ChatModel, prompts: Prompts, options: Options) -> None:
+    def __init__(self, searcher: Searcher, model: ChatModel, prompts: Prompts, options: Options,
+                 speculator: Speculator | None = None) -> None:
         self.searcher = searcher
         self.model = model
         self.prompts = prompts
         self.options = options
         self.system = system_prompt(prompts)
+        self.speculator = speculator or Speculator()
 
     def ask(self, question: str, history: Sequence[Turn] = (), options: Options | None = None) -> Answer:
         answer = None
@@ -213,6 +240,7 @@ class Engine:
         cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
         stats = GenStats()
         pieces: list[str] = []
+        self.speculator.interrupt()  # a question sent never waits for one being typed
         with self.model.lock:
             for delta in self.model.stream(
                 messages, max_tokens=o.max_tokens, temperature=o.temperature, seed=o.seed,
@@ -243,6 +271,52 @@ class Engine:
         sources = [passages[n - 1] for n in sorted(cite.cited)]
         yield Answer(question, text, False, model_name, sources, timings, passages, query,
                      decline_p=decline_p)
+
+    def speculate(self, partial: str, history: Sequence[Turn] = (), options: Options | None = None,
+                  stop: threading.Event | None = None) -> dict | None:
+        """Read ahead the prompt of a question being typed: the fixed opening, the conversation,
+        the excerpts chosen for the words typed so far, and those words.
+
+        When the question is sent, whatever of it still matches is reused from llama.cpp's cache
+        and only the rest is read (the answer is the same: the same tokens, evaluated). A newer
+        speculation stops this one once it has its own excerpts; a question sent stops it at
+        once (`Speculator.interrupt`). Gives up when the model stays busy for half a second, or
+        when the question would be declined without the model. Returns what it did, or None.
+        """
+        prefill = getattr(self.model, "prefill", None)
+        if prefill is None:  # a remote model: its server keeps its own cache
+            return None
+        o = options or self.options
+        try:
+            question = clean_question(partial)
+        except InputError:
+            return None
+        query, hits, _ = self.retrieve(question, history, o.top_k, o.docs)
+        if (stop is not None and stop.is_set()) or not self.relevant(query, hits, o):
+            return None
+        excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf)
+        passages = [Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
+                           position=e.hit.passage.position, start=e.hit.passage.start,
+                           end=e.hit.passage.end) for i, e in enumerate(excerpts, 1)]
+        messages = self.messages(question, history, passages, [e.hit.passage.title for e in excerpts], o)
+        prompt, _ = self.model.render(messages)
+        cut = prompt.rfind(question)
+        if cut <= 0:
+            return None
+        # the one before stops now, not at every key: what it read is kept where it still fits
+        stop = stop or self.speculator.begin()
+        if not self.model.lock.acquire(timeout=0.5):
+            return None
+        try:
+            if stop.is_set():
+                return None
+            # the words typed so far too: a question grows at its end, so they are its beginning
+            reused, read = prefill(prompt[: cut + len(question)], stop)
+        finally:
+            self.model.lock.release()
+        self.speculator.read += read
+        self.speculator.runs += 1
+        return {"reused": reused, "read": read, "excerpts": [(p.doc, p.position) for p in passages]}
 
     def objection(self, question: str, text: str, cite: CitationStream, passages: Sequence[Source],
                   excerpts: Sequence, decline_p: float | None, o: Options) -> str:

@@ -36,6 +36,7 @@ EMPTY = (
     "indexés, avec leurs sources numérotées. Ajoutez vos propres fichiers dans l'onglet *Documents*."
 )
 MAX_UPLOAD = "20mb"
+SPECULATE_AFTER_S = 0.15  # a pause in typing this long (between two keys at 6 a second: often) reads ahead
 CSS = """
 .sources details { margin: .3em 0; }
 .sources mark { background: #fde68a; }
@@ -352,6 +353,27 @@ def build(app: App):
             if not done:  # « Arrêter », a closed tab: what was said is kept, marked as stopped
                 store.stop(mid, text)
 
+    typing: dict[str, object] = {}  # per browser tab: the latest text typed, for the debounce
+
+    def speculate(text, cid, scope, request):
+        """On a pause in typing, read the question's excerpts ahead (see Engine.speculate)."""
+        if not settings.speculate or not (text or "").strip():
+            return
+        tab = getattr(request, "session_hash", None) or ""
+        mark = object()
+        typing[tab] = mark
+        time.sleep(SPECULATE_AFTER_S)
+        if typing.get(tab) is not mark:
+            return  # typed again since: that call will do it
+        try:
+            user = user_of(request)
+            history = store.history(user, cid) if cid else []
+            engine = app.engine()
+            docs = tuple(d for d in scope or [] if d)
+            engine.speculate(text, history, replace(engine.options, docs=docs))
+        except ChatbotError:
+            pass  # the question itself will say what is wrong when it is sent
+
     def new_conversation():
         empty = gr.update(value=None, interactive=False)
         return [], None, "", "", gr.update(value=None), [], empty, empty
@@ -407,7 +429,7 @@ def build(app: App):
     def doc_names() -> list[str]:
         return sorted(app.store().documents())
 
-    for fn in (respond, open_conversation, search_conversations, rename_conversation,
+    for fn in (respond, speculate, open_conversation, search_conversations, rename_conversation,
                delete_conversation, remember_scope, on_load):
         fn.__annotations__["request"] = gr.Request  # how Gradio knows to pass the request (user)
 
@@ -586,6 +608,8 @@ def build(app: App):
         ev1 = box.submit(respond, inputs, outputs, api_visibility="private")
         ev2 = send.click(respond, inputs, outputs, api_visibility="private")
         stop.click(None, cancels=[ev1, ev2])
+        box.input(speculate, [box, conv_id, scope], None, api_visibility="private", show_progress="hidden",
+                  trigger_mode="always_last", concurrency_limit=None, queue=False)
         fresh = [chat, conv_id, box, sources, conversations, scope, export_md, export_json]
         new.click(new_conversation, None, fresh, api_visibility="private")
         conversations.input(open_conversation, conversations,

@@ -31,7 +31,7 @@ def main() -> int:
     from chatbot.embed import ONNX_GRAPH, QUERY_GRAPH
     from chatbot.evaluate import load_questions, retrieval_figures
 
-    flags = sorted(set(open("/proc/cpuinfo").read().split()) & {"avx2", "avx512_vnni", "avx512_bf16", "amx_tile", "avx_vnni"})
+    flags = sorted(set(Path("/proc/cpuinfo").read_text().split()) & {"avx2", "avx512_vnni", "avx512_bf16", "amx_tile", "avx_vnni"})
     with tempfile.TemporaryDirectory() as d:
         app = App(Settings(data_dir=Path(d)))
         app.ingest([ROOT / "seeds"])

@@ -1,0 +1,134 @@
+"""Time from Enter to the first word of the answer, in the page, as a person typing feels it.
+
+Starts `chatbot serve` (the default model unless CHATBOT_MODEL says otherwise) on a copy of a
+seeded data folder, once with speculation and once without (CHATBOT_SPECULATE), alternating, and
+types the project's questions into one conversation in headless Chromium at about six characters
+a second with a pause in the middle. The time is taken inside the page: a keydown listener notes
+Enter, a MutationObserver on the conversation notes the first text of the new answer.
+
+    python scripts/page_latency.py DATA_DIR [N_QUESTIONS] [ROUNDS]   # DATA_DIR: `chatbot ingest seeds` made it
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WATCH = """() => {
+  window.__t = {enter: null, first: null};
+  const bots = () => document.querySelectorAll('#chat .message.bot, #chat [data-testid=bot]');
+  const before = bots().length;
+  const enter = (e) => {
+    if (e.key === 'Enter' && e.target.closest && e.target.closest('#question')) {
+      window.__t.enter = performance.now();
+      document.removeEventListener('keydown', enter, true);
+    }
+  };
+  document.addEventListener('keydown', enter, true);
+  const obs = new MutationObserver(() => {
+    const all = bots();
+    const text = all.length > before ? all[all.length - 1].innerText.replace('Loading content', '').trim() : '';
+    if (/[A-Za-zÀ-ÿ]/.test(text)) {  // a word, not Gradio's waiting placeholder
+      window.__t.first = performance.now();
+      window.__t.text = text.slice(0, 80);
+      obs.disconnect();
+    }
+  });
+  obs.observe(document.querySelector('#chat'), {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(data: Path, questions: list[str], speculate: bool) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp()) / "data"
+    shutil.copytree(data, work)
+    port = _free_port()
+    env = dict(os.environ, CHATBOT_DATA_DIR=str(work), CHATBOT_SPECULATE=str(speculate).lower())
+    log = open(work.parent / "serve.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)], cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    rows = []
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None, (work.parent / "serve.log").read_text()
+                time.sleep(1)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.wait_for_selector("text=passages indexés", timeout=120_000)
+            time.sleep(3)  # the prompt's opening is evaluated in the background after start-up
+            for n, q in enumerate(questions, 1):
+                page.evaluate(WATCH)
+                page.click("#question textarea")
+                half = q.rfind(" ", 0, len(q) // 2) + 1
+                page.keyboard.type(q[:half], delay=166)  # ~6 characters a second
+                time.sleep(1.0)  # a pause to think
+                page.keyboard.type(q[half:], delay=166)
+                time.sleep(0.2)
+                page.keyboard.press("Enter")
+                page.wait_for_function("([n]) => document.querySelectorAll('#chat .timings').length >= n",
+                                       arg=[n], timeout=300_000)
+                t = page.evaluate("() => window.__t")
+                line = page.locator("#chat .timings").last.inner_text()
+                m = re.search(r"prompt (\d+) jetons \((\d+) évalués\)", line)
+                rows.append({"question": q, "enter_to_first_word_ms": round(t["first"] - t["enter"]),
+                             "first_text": t.get("text"),
+                             "prompt_tokens": int(m.group(1)) if m else None,
+                             "evaluated_after_enter": int(m.group(2)) if m else None})
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        log.close()
+    return rows
+
+
+def main() -> int:
+    data = Path(sys.argv[1])
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    only = os.environ.get("ONLY")  # "true" or "false": one configuration only
+    items = [json.loads(x) for x in (ROOT / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    questions = [x["question"] for x in items if x.get("type") in ("factual", "paraphrase") and not x.get("history")][:n]
+    flags = sorted(set(Path("/proc/cpuinfo").read_text().split()) & {"avx2", "avx512_vnni", "avx512_bf16", "amx_tile"})
+    out: dict = {"cpu": flags, "questions": len(questions), "runs": []}
+    for r in range(rounds):
+        for speculate in ((True, False) if r % 2 == 0 else (False, True)):
+            if only and str(speculate).lower() != only:
+                continue
+            rows = run(data, questions, speculate)
+            ms = sorted(x["enter_to_first_word_ms"] for x in rows)
+            out["runs"].append({"speculate": speculate, "p50_ms": statistics.median(ms),
+                                "p90_ms": ms[int(0.9 * (len(ms) - 1) + 0.5)], "rows": rows})
+            print(json.dumps(out["runs"][-1] | {"rows": None}), file=sys.stderr, flush=True)
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
