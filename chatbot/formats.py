@@ -217,18 +217,22 @@ def _pptx(z: _Zip) -> list[Block]:
         tree = z.xml(slide).find(f"{P}cSld/{P}spTree")
         if tree is not None:
             _pptx_shapes(tree, lines)
+        said: list[Block] = []
         notes = next((p for p in z.rels(slide).values() if "notesSlide" in p), None)
-        if notes and z.has(notes):
-            tree = z.xml(notes).find(f"{P}cSld/{P}spTree")
-            said: list[Block] = []
-            if tree is not None:
-                _pptx_shapes(tree, said, notes=True)
-            if said:
-                lines.append(Block("Notes : " + " ".join(b.text for b in said)))
-        blocks.append(Block(lines[0].text if lines else "", lines[0].level if lines else 0,
-                            part=f"diapositive {n}", number=n))
-        blocks.extend(lines[1:])
+        tree = z.xml(notes).find(f"{P}cSld/{P}spTree") if notes and z.has(notes) else None
+        if tree is not None:
+            _pptx_shapes(tree, said, notes=True)
+        blocks.extend(_slide(n, lines, said))
     return blocks
+
+
+def _slide(n: int, lines: list[Block], notes: list[Block]) -> list[Block]:
+    """A slide's blocks: its first opens the part « diapositive n » (empty when the slide has no
+    text, so that it is named as such), the speaker notes last."""
+    if notes:
+        lines = [*lines, Block("Notes : " + " ".join(b.text for b in notes))]
+    first = lines[0] if lines else Block("")
+    return [Block(first.text, first.level, part=f"diapositive {n}", number=n), *lines[1:]]
 
 
 def _pptx_shapes(tree: ElementTree.Element, out: list[Block], *, notes: bool = False) -> None:
@@ -429,16 +433,10 @@ def _odp(z: _Zip) -> list[Block]:
         lines: list[Block] = []
         for frame in page.findall(f"{D}frame"):
             _odp_frame(frame, lines)
-        notes = page.find(f"{PR}notes")
-        if notes is not None:
-            said: list[Block] = []
-            for frame in notes.findall(f"{D}frame"):
-                _odp_frame(frame, said, notes=True)
-            if said:
-                lines.append(Block("Notes : " + " ".join(b.text for b in said)))
-        blocks.append(Block(lines[0].text if lines else "", lines[0].level if lines else 0,
-                            part=f"diapositive {n}", number=n))
-        blocks.extend(lines[1:])
+        said: list[Block] = []
+        for frame in page.findall(f"{PR}notes/{D}frame"):
+            _odp_frame(frame, said, notes=True)
+        blocks.extend(_slide(n, lines, said))
     return blocks
 
 

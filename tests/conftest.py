@@ -6,6 +6,7 @@ without them fails with a message that says so, rather than skipping silently.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -91,3 +92,63 @@ def seeded_data_dir(seeded_app, tmp_path_factory) -> Path:
 def engine(seeded_app):
     """The app's current engine (a test may have swapped the model in between)."""
     return seeded_app.engine()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_page(data: Path, port: int, log: Path, **env: str):
+    """`chatbot serve` on a data folder, with the small model; returns once the page answers
+    (a login page, 401, counts). Its output goes to `log`."""
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    full = dict(os.environ, CHATBOT_DATA_DIR=str(data), CHATBOT_MODEL=str(SMALL_LLM),
+                CHATBOT_EMBED_MODEL=str(EMBEDDER))
+    full.update(env)
+    with log.open("a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, env=full)
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail("the page stopped: " + log.read_text())
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return proc
+        except urllib.error.HTTPError:
+            return proc
+        except OSError:
+            time.sleep(1)
+    proc.kill()
+    pytest.fail("the page did not come up: " + log.read_text())
+
+
+@contextlib.contextmanager
+def fresh_browser():
+    """Debian's Chromium, headless, in a new profile with background networking off; its
+    language is English, so that the page must make itself French."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="chromium-"), executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            viewport={"width": 1400, "height": 1000}, locale="en-US", accept_downloads=True,
+        )
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+

@@ -8,68 +8,29 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import EMBEDDER, SMALL_LLM
+from conftest import EMBEDDER, SMALL_LLM, free_port, fresh_browser, start_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
 CTO = "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _env(data: Path, **extra) -> dict:
+def _env(data: Path) -> dict:
     return dict(os.environ, CHATBOT_DATA_DIR=str(data), CHATBOT_MODEL=str(SMALL_LLM),
-                CHATBOT_EMBED_MODEL=str(EMBEDDER), **extra)
-
-
-def _serve(data: Path, port: int, log: Path, **extra) -> subprocess.Popen:
-    with log.open("a") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env=_env(data, **extra))
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        assert proc.poll() is None, log.read_text()
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return proc
-        except urllib.error.HTTPError:
-            return proc  # a login page answers 401 before credentials: the server is up
-        except OSError:
-            time.sleep(1)
-    pytest.fail("the page did not come up: " + log.read_text())
+                CHATBOT_EMBED_MODEL=str(EMBEDDER))
 
 
 @contextmanager
 def _browser():
     """A fresh profile every time: nothing carried over in the browser itself."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="chromium-"), executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-            viewport={"width": 1400, "height": 1000}, locale="en-US", accept_downloads=True,
-        )
-        try:
-            yield ctx.new_page()
-        finally:
-            ctx.close()
+    with fresh_browser() as ctx:
+        yield ctx.new_page()
 
 
 def _open(page, url: str, login: tuple[str, str] | None = None) -> None:
@@ -106,9 +67,9 @@ def _cli(data: Path, *args: str) -> str:
 def test_a_conversation_outlives_a_killed_server_is_continued_exported_and_scoped(seeded_data_dir, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(seeded_data_dir, data)
-    port, log = _free_port(), tmp_path / "serve.log"
+    port, log = free_port(), tmp_path / "serve.log"
     url = f"http://127.0.0.1:{port}/"
-    server = _serve(data, port, log)
+    server = start_page(data, port, log)
     try:
         with _browser() as page:
             _open(page, url)
@@ -117,7 +78,7 @@ def test_a_conversation_outlives_a_killed_server_is_continued_exported_and_scope
             assert _listed(page)[0].startswith(CTO)
         server.send_signal(signal.SIGKILL)  # no chance to save anything on the way out
         server.wait()
-        server = _serve(data, port, log)
+        server = start_page(data, port, log)
         with _browser() as page:
             _open(page, url)
             assert _listed(page)[0].startswith(CTO)
@@ -159,9 +120,9 @@ def test_a_conversation_outlives_a_killed_server_is_continued_exported_and_scope
 def test_each_user_sees_only_their_own_conversations(seeded_data_dir, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(seeded_data_dir, data)
-    port, log = _free_port(), tmp_path / "serve.log"
+    port, log = free_port(), tmp_path / "serve.log"
     url = f"http://127.0.0.1:{port}/"
-    server = _serve(data, port, log, CHATBOT_AUTH="alice:mot-de-passe-a,bob:mot-de-passe-b")
+    server = start_page(data, port, log, CHATBOT_AUTH="alice:mot-de-passe-a,bob:mot-de-passe-b")
     try:
         with _browser() as page:
             _open(page, url, login=("alice", "mot-de-passe-a"))

@@ -5,23 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from chatbot.owner import IndexLock
-from conftest import EMBEDDER, SMALL_LLM
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import EMBEDDER, SMALL_LLM, free_port, start_page
 
 
 def _env(data: Path) -> dict:
@@ -67,25 +59,11 @@ def test_an_ingest_waits_for_the_one_writing_then_runs(tmp_path):
 def page_server(seeded_data_dir, tmp_path_factory):
     data = tmp_path_factory.mktemp("owner") / "data"
     shutil.copytree(seeded_data_dir, data)
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("log") / "serve.log", "w+")  # noqa: SIM115 (closed at teardown)
-    proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=_env(data))
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        assert proc.poll() is None, Path(log.name).read_text()
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        pytest.fail("the page did not come up: " + Path(log.name).read_text())
-    yield url, data
+    port = free_port()
+    proc = start_page(data, port, tmp_path_factory.mktemp("log") / "serve.log")
+    yield f"http://127.0.0.1:{port}/", data
     proc.terminate()
     proc.wait(timeout=30)
-    log.close()
 
 
 def _ask(url: str, question: str) -> dict:

@@ -3,27 +3,17 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import EMBEDDER, SMALL_LLM
+from conftest import SMALL_LLM, free_port, fresh_browser, start_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = os.environ.get("CHATBOT_SCREENSHOTS")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 PIDS: dict[str, int] = {}
@@ -36,43 +26,21 @@ def server(seeded_data_dir, tmp_path_factory):
     models = tmp_path_factory.mktemp("models")
     (models / "petit-modele.gguf").symlink_to(SMALL_LLM)
     (models / "autre-modele.gguf").symlink_to(SMALL_LLM)
-    port = _free_port()
-    env = dict(os.environ, CHATBOT_DATA_DIR=str(data), CHATBOT_MODELS_DIR=str(models),
-               CHATBOT_MODEL=str(models / "petit-modele.gguf"), CHATBOT_EMBED_MODEL=str(EMBEDDER))
-    log = open(tmp_path_factory.mktemp("log") / "serve.log", "w+")  # noqa: SIM115 (closed at teardown)
-    proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    port = free_port()
+    log = tmp_path_factory.mktemp("log") / "serve.log"
+    proc = start_page(data, port, log, CHATBOT_MODELS_DIR=str(models),
+                      CHATBOT_MODEL=str(models / "petit-modele.gguf"))
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        assert proc.poll() is None, Path(log.name).read_text()
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        pytest.fail("the page did not come up: " + Path(log.name).read_text())
     PIDS["server"] = proc.pid
     yield url
     proc.terminate()
     proc.wait(timeout=30)
-    log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="chromium-"), executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-            viewport={"width": 1400, "height": 1000}, locale="en-US",
-        )
+    with fresh_browser() as ctx:
         yield ctx
-        ctx.close()
 
 
 @pytest.fixture
@@ -375,6 +343,7 @@ def test_twenty_concurrent_questions_through_the_api(server):
 
 def _get(url: str) -> tuple[int, str]:
     import urllib.error
+    import urllib.request
 
     try:
         with urllib.request.urlopen(url, timeout=10) as r:
@@ -410,23 +379,10 @@ def test_with_credentials_nothing_is_readable_without_them(seeded_data_dir, tmp_
     (data / "uploads").mkdir(exist_ok=True)
     secret = data / "uploads" / "secret.txt"
     secret.write_text("Le code du coffre est 4521.", encoding="utf-8")
-    port = _free_port()
-    env = dict(os.environ, CHATBOT_DATA_DIR=str(data), CHATBOT_MODEL=str(SMALL_LLM),
-               CHATBOT_EMBED_MODEL=str(EMBEDDER), CHATBOT_AUTH="alice:s3cret-pass")
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env=env)
+    port = free_port()
+    proc = start_page(data, port, tmp_path / "serve.log", CHATBOT_AUTH="alice:s3cret-pass")
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.time() + 240
-        while time.time() < deadline:
-            assert proc.poll() is None, log.read_text()
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(1)
         assert _status(f"{url}gradio_api/file={secret}") in (401, 403, 404)
         for route in ["config", "gradio_api/info"]:
             code, body = _get(f"{url}{route}")
