@@ -278,7 +278,8 @@ class Engine:
         the excerpts chosen for the words typed so far, and those words.
 
         When the question is sent, whatever of it still matches is reused from llama.cpp's cache
-        and only the rest is read (the answer is the same: the same tokens, evaluated). A newer
+        and only the rest is read (the same tokens, though evaluated in other batches: a near-tie
+        at temperature 0 can go the other way, so it is off by default). A newer
         speculation stops this one once it has its own excerpts; a question sent stops it at
         once (`Speculator.interrupt`). Gives up when the model stays busy for half a second, or
         when the question would be declined without the model. Returns what it did, or None.

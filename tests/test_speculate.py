@@ -1,4 +1,8 @@
-"""Reading a question's excerpts while it is typed: the same answers, fewer tokens after Enter."""
+"""Reading a question's excerpts while it is typed: fewer tokens after Enter, never in the way.
+
+The answers are not compared word for word: llama.cpp's results depend on how the prompt is split
+into batches, so a near-tie at temperature 0 can go the other way (README, CHATBOT_SPECULATE).
+"""
 
 import json
 from dataclasses import replace
@@ -16,24 +20,19 @@ def _questions(n: int) -> list[str]:
     return [x["question"] for x in items if x["type"] in ("factual", "paraphrase", "english")][:n]
 
 
-def test_answers_are_the_same_with_and_without_reading_ahead(seeded_app):
+def test_what_was_read_ahead_is_not_read_again_after_enter(seeded_app):
     engine = seeded_app.engine()
     opts = replace(engine.options, temperature=0.0)
-    questions = _questions(12)
+    questions = _questions(6)
     plain = [engine.ask(q, options=opts) for q in questions]
-    ahead, saved = [], 0
     for q, before in zip(questions, plain, strict=True):
         half = q[: q.rfind(" ", 0, len(q) // 2)]
         engine.speculate(half, options=opts)  # a pause half-way through typing
         done = engine.speculate(q, options=opts)  # and one just before Enter
+        assert done is not None and done["read"] > 0, q
         a = engine.ask(q, options=opts)
-        ahead.append(a)
-        if done is not None:
-            saved += before.timings.evaluated_tokens - a.timings.evaluated_tokens
-            assert a.timings.evaluated_tokens < before.timings.evaluated_tokens, q
-    assert [a.answer for a in ahead] == [a.answer for a in plain]
-    assert [[s.doc for s in a.sources] for a in ahead] == [[s.doc for s in a.sources] for a in plain]
-    assert saved > 0
+        # the whole question was read ahead: only the template's closing is left, and the answer
+        assert a.timings.evaluated_tokens <= 12 < before.timings.evaluated_tokens, (q, a.timings)
 
 
 def test_a_question_sent_stops_the_reading_ahead_at_once(seeded_app):
