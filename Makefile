@@ -13,7 +13,7 @@ TEST_LLM := qwen2.5-coder-0.5b-instruct-q4_k_m
 help:
 	@echo "make run     install what is missing, provision the model, index seeds/, open the chat"
 	@echo "make test    install what is missing and run the test suite"
-	@echo "make test-fast   the tests that need no model, browser or long run (a minute or two)"
+	@echo "make test-fast   the tests that need no chat model, no browser and no long run"
 	@echo "make install | models | ingest | lint | bench | eval | screenshots | clean"
 
 run: models ocr
