@@ -139,9 +139,7 @@ def _raw_eval_ms(engine, model, question, answer) -> float:
     from chatbot.rag import FRENCH_OPENING, looks_english
 
     passages = answer.passages
-    by_doc = {h.passage.doc: h.passage.title for h in engine.searcher.search(answer.standalone, 10)}
-    titles = [by_doc.get(p.doc, "") for p in passages]
-    messages = engine.messages(question, [], passages, titles, engine.options)
+    messages = engine.messages(question, [], passages, engine.options)
     prompt, _ = model.render(messages)
     tokens = model.tokenize(prompt + (FRENCH_OPENING if looks_english(question) else ""))
     cached = len(tokens) - answer.timings.evaluated_tokens

@@ -211,7 +211,7 @@ def _progress_printer():
             if tty and state["shown"]:
                 print(file=sys.stderr)
             return
-        left = f", about {_duration(p.left_s)} left" if p.left_s is not None and p.done < p.total else ""
+        left = f", about {p.left} left" if p.left else ""
         line = (f"reading {p.doc} ({p.file}/{p.files})" if p.reading else
                 f"indexing: {p.done}/{p.total} passages ({p.doc}){left}")
         print(("\r" + line.ljust(79)) if tty else line, end="" if tty else "\n", file=sys.stderr,
@@ -219,10 +219,6 @@ def _progress_printer():
         state["shown"] = True
 
     return show
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def cmd_search(args) -> int:

@@ -89,6 +89,14 @@ class Progress:
     def left_s(self) -> float | None:
         return self.elapsed_s / self.done * (self.total - self.done) if self.done else None
 
+    @property
+    def left(self) -> str:
+        """The time left, said as « 40 s » or « 3 min »; "" before it can be told or once done."""
+        s = self.left_s
+        if s is None or self.done >= self.total:
+            return ""
+        return f"{s:.0f} s" if s < 90 else f"{s / 60:.0f} min"
+
 
 class Cancelled(Exception):
     """Raised inside an indexing run when its cancel event is set; nothing half-written stays."""

@@ -88,9 +88,9 @@ def read_document(path: Path, name: str | None = None) -> Document:
         from chatbot.ocr import image_text
 
         pages = image_text(raw, name)
-        blocks = [Block(_clean(t), part=f"p. {i}", number=i) for i, t in enumerate(pages, 1)]
+        blocks = [Block(t, part=f"p. {i}", number=i) for i, t in enumerate(pages, 1)]
         if len(pages) == 1:
-            blocks = [Block(blocks[0].text)]
+            blocks = [Block(pages[0])]
         return _document(name, blocks, path, ocr_pages=tuple(range(1, len(pages) + 1)))
     if suffix in OFFICE:
         from chatbot.formats import read
@@ -275,10 +275,6 @@ def html_blocks(html: str, *, body_only: bool = False) -> list[Block]:
     return blocks
 
 
-def _html_text(html: str) -> str:
-    return "\n".join(b.text for b in html_blocks(html))
-
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -317,6 +313,7 @@ def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
     """
     sentences: list[tuple[int, int]] = []  # absolute spans
     headings: set[int] = set()  # indices into sentences
+    starts = [off for off, _, _ in doc.marks]  # where each page, slide or sheet starts
     marked = {off for off, _, _ in doc.headings} | {off for off, _, _ in doc.marks}
     for off, para in paragraphs(doc.text):
         if (off in marked if doc.structured else len(para) < 100 and para[-1] not in ".!?…:;,»\")"):
@@ -335,7 +332,7 @@ def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
             j += 1
         start, end = sentences[i][0], sentences[j - 1][1]
         text = " ".join(doc.text[s:e] for s, e in sentences[i:j])
-        passages.append(_passage(doc, len(passages), text, start, end))
+        passages.append(_passage(doc, len(passages), text, start, end, starts))
         if j >= len(sentences):
             break
         i = j if _opens(j, headings) else max(j - overlap, i + 1)
@@ -363,9 +360,9 @@ def _split_long(start: int, end: int, text: str, size: int) -> list[tuple[int, i
     return out
 
 
-def _passage(doc: Document, position: int, text: str, start: int, end: int) -> Passage:
+def _passage(doc: Document, position: int, text: str, start: int, end: int,
+             starts: list[int]) -> Passage:
     digest = hashlib.sha256(f"{doc.name}\0{position}\0{text}".encode()).hexdigest()[:20]
-    starts = [off for off, _, _ in doc.marks]
     k = bisect.bisect_right(starts, start) - 1  # the part it opens in
     _, number, label = doc.marks[k] if k >= 0 else (0, 0, "")
     last = bisect.bisect_right(starts, max(start, end - 1)) - 1

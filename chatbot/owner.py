@@ -112,15 +112,9 @@ def hand_off(data_dir: Path, paths: list[Path], *, rebuild: bool = False,
              on_progress: Callable[[Progress], None] | None = None) -> tuple[Report, int] | None:
     """Have the running page index these files: its report and passage count, or None when no
     page owns this data folder."""
-    where = socket_path(data_dir)
-    if not hasattr(socket, "AF_UNIX") or not where.exists():
+    conn = _connect(data_dir)
+    if conn is None:
         return None
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        conn.connect(str(where))
-    except OSError:
-        conn.close()
-        return None  # a socket left by a page that was killed
     request = {"op": "ingest", "paths": [str(p.resolve()) for p in paths], "rebuild": rebuild}
     with conn, conn.makefile("rwb") as stream:
         stream.write(json.dumps(request).encode() + b"\n")
@@ -208,12 +202,23 @@ class Owner:
 
 def hand_off_alive(data_dir: Path) -> bool:
     """Whether a page answers on this data folder's socket."""
+    conn = _connect(data_dir)
+    if conn is None:
+        return False
+    conn.close()
+    return True
+
+
+def _connect(data_dir: Path) -> socket.socket | None:
+    """A connection to the page owning this data folder, or None when none listens (no socket,
+    or one left by a page that was killed)."""
     where = socket_path(data_dir)
     if not hasattr(socket, "AF_UNIX") or not where.exists():
-        return False
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-        try:
-            conn.connect(str(where))
-        except OSError:
-            return False
-    return True
+        return None
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(str(where))
+    except OSError:
+        conn.close()
+        return None
+    return conn

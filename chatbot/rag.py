@@ -211,6 +211,19 @@ class Engine:
         dense = max(h.dense_score for h in hits)
         return coverage >= o.min_coverage or dense >= o.min_dense
 
+    def excerpts(self, query: str, hits: Sequence[Hit], o: Options) -> tuple[list, list[Source]]:
+        """What the model reads of the hits (context.select), and each as the numbered Source
+        the answer cites."""
+        excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf)
+        passages = [
+            Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
+                   position=e.hit.passage.position, start=e.hit.passage.start, end=e.hit.passage.end,
+                   page=e.hit.passage.page, part=e.hit.passage.part, section=e.hit.passage.section,
+                   title=e.hit.passage.title)
+            for i, e in enumerate(excerpts, 1)
+        ]
+        return excerpts, passages
+
     def stream(self, question: str, history: Sequence[Turn] = (), options: Options | None = None
                ) -> Iterator[str | Answer]:
         """Yield pieces of the answer's text as they come, then the complete Answer."""
@@ -220,14 +233,7 @@ class Engine:
         query, hits, retrieval_ms = self.retrieve(question, history, o.top_k, o.docs)
         timings = Timings(retrieval_ms=retrieval_ms)
         declined = decline(o)
-        excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf)
-        passages = [
-            Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
-                   position=e.hit.passage.position, start=e.hit.passage.start, end=e.hit.passage.end,
-                   page=e.hit.passage.page, part=e.hit.passage.part, section=e.hit.passage.section,
-                   title=e.hit.passage.title)
-            for i, e in enumerate(excerpts, 1)
-        ]
+        excerpts, passages = self.excerpts(query, hits, o)
         model_name = str(getattr(self.model, "path", self.model.name))
         if not self.relevant(query, hits, o):
             yield declined
@@ -235,8 +241,7 @@ class Engine:
             yield Answer(question, declined, True, model_name, [], timings, passages, query)
             return
 
-        titles = [e.hit.passage.title for e in excerpts]
-        messages = self.messages(question, history, passages, titles, o)
+        messages = self.messages(question, history, passages, o)
         cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
         stats = GenStats()
         pieces: list[str] = []
@@ -295,11 +300,8 @@ class Engine:
         query, hits, _ = self.retrieve(question, history, o.top_k, o.docs)
         if (stop is not None and stop.is_set()) or not self.relevant(query, hits, o):
             return None
-        excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf)
-        passages = [Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
-                           position=e.hit.passage.position, start=e.hit.passage.start,
-                           end=e.hit.passage.end) for i, e in enumerate(excerpts, 1)]
-        messages = self.messages(question, history, passages, [e.hit.passage.title for e in excerpts], o)
+        _, passages = self.excerpts(query, hits, o)
+        messages = self.messages(question, history, passages, o)
         prompt, _ = self.model.render(messages)
         cut = prompt.rfind(question)
         if cut <= 0:
@@ -336,12 +338,15 @@ class Engine:
         return check(question, text, evidence, opening=FRENCH_OPENING).reason
 
     def messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
-                  titles: Sequence[str], o: Options) -> list[Turn]:
+                 o: Options) -> list[Turn]:
+        """The prompt for a question: the fixed instructions, the last turns, the numbered
+        excerpts (each document's title with its first one) and the question."""
         shown: set[str] = set()  # a document's title once: its later excerpts repeat no tokens
         parts = []
-        for p, t in zip(passages, titles, strict=True):
+        for p in passages:
             parts.append(self.prompts.render(
-                "passage", n=p.n, title=f" ({t})" if t and p.doc not in shown else "", text=p.text))
+                "passage", n=p.n, title=f" ({p.title})" if p.title and p.doc not in shown else "",
+                text=p.text))
             shown.add(p.doc)
         block = "\n\n".join(parts)
         user = self.prompts.render("user", passages=block, question=question)

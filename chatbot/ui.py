@@ -151,9 +151,7 @@ def stored_answer_html(m: Message) -> str:
     """A stored answer as the bubble showed it: citations linked, withdrawal or stop said."""
     text = link_citations(m.content) if m.content else "<em>(pas de réponse)</em>"
     if m.status == "retracted" and m.detail.get("retracted"):
-        shown = html.escape(m.detail["retracted"]).replace("[", "&#91;")
-        text += (f"\n\n<span class='retracted'>⚠️ Réponse retirée : {html.escape(m.detail.get('reason', ''))}"
-                 f"<br><s>{shown}</s></span>")
+        text += withdrawn_html(m.detail["retracted"], m.detail.get("reason", ""))
     elif STATUS.get(m.status):
         text += f"\n\n<span class='retracted'>({STATUS[m.status]})</span>"
     t = m.detail.get("timings")
@@ -199,15 +197,11 @@ def library_name(cell: str) -> str:
     return str(cell).split(" — ", 1)[0]
 
 
-def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
-
-
 def progress_text(p) -> str:
     """Where an indexing run stands, in French: the file at hand, then passages and time left."""
     if p.reading:
         return f"⏳ Lecture de **{html.escape(p.doc)}** ({p.file}/{p.files})…"
-    left = f" — environ {_duration(p.left_s)} restantes" if p.left_s is not None and p.done < p.total else ""
+    left = f" — environ {p.left} restantes" if p.left else ""
     return (f"⏳ Indexation de **{html.escape(p.doc)}** : {p.doc_done}/{p.doc_total} passages · "
             f"en tout {p.done}/{p.total}{left}")
 
@@ -230,13 +224,18 @@ def upload_notes(report, name: str) -> str:
     return f" ({' ; '.join(notes)})" if notes else ""
 
 
+def withdrawn_html(text: str, reason: str) -> str:
+    """« ⚠️ Réponse retirée : why », then what was shown, struck through (its [n] not links)."""
+    shown = html.escape(text).replace("[", "&#91;")
+    return (f"\n\n<span class='retracted'>⚠️ Réponse retirée : {html.escape(reason)}"
+            f"<br><s>{shown}</s></span>")
+
+
 def answer_html(answer: Answer) -> str:
     """The final bubble: the answer with linked citations, or the withdrawal the reader must see."""
     text = link_citations(answer.answer)
     if answer.retracted:
-        shown = html.escape(answer.retracted).replace("[", "&#91;")
-        text += (f"\n\n<span class='retracted'>⚠️ Réponse retirée : {html.escape(answer.reason)}"
-                 f"<br><s>{shown}</s></span>")
+        text += withdrawn_html(answer.retracted, answer.reason)
     return f"{text}\n\n<span class='timings'>{timings_line(answer)}</span>"
 
 
@@ -422,12 +421,10 @@ def build(app: App):
             store.set_scope(user_of(request), cid, [d for d in scope or [] if d])
 
     def on_load(request):
-        user = user_of(request)
-        return (gr.update(choices=conversation_choices(user), value=None),
-                gr.update(choices=doc_names(), value=[]))
-
-    def doc_names() -> list[str]:
-        return sorted(app.store().documents())
+        """The tab's user's conversations, and the documents (read once for the picker and the table)."""
+        documents = app.store().documents()
+        return (gr.update(choices=conversation_choices(user_of(request)), value=None),
+                gr.update(choices=sorted(documents), value=[]), library_rows(documents))
 
     for fn in (respond, speculate, open_conversation, search_conversations, rename_conversation,
                delete_conversation, remember_scope, on_load):
@@ -566,7 +563,7 @@ def build(app: App):
                                      elem_id="question", submit_btn=False, lines=1, max_lines=4)
                     send = gr.Button("Envoyer", variant="primary", scale=1, elem_id="send")
                     stop = gr.Button("Arrêter", scale=1, elem_id="stop")
-                scope = gr.Dropdown(choices=doc_names(), value=[], multiselect=True,
+                scope = gr.Dropdown(choices=[], value=[], multiselect=True,
                                     label="Documents interrogés", info="Aucun choisi : tous les documents",
                                     elem_id="scope")
                 gr.Examples(EXAMPLES, inputs=box, label="Exemples de questions")
@@ -581,7 +578,7 @@ def build(app: App):
                     upload_msg = gr.Markdown(elem_id="upload-status")
                     cancel_btn = gr.Button("Annuler l'indexation", size="sm", visible=False,
                                            elem_id="cancel-ingest")
-                    table = gr.Dataframe(value=library(), headers=LIBRARY_COLUMNS, interactive=False,
+                    table = gr.Dataframe(value=[], headers=LIBRARY_COLUMNS, interactive=False,
                                          label="Bibliothèque (cliquez sur une ligne pour la choisir)",
                                          elem_id="library", wrap=True, max_height=420,
                                          column_widths=["44%", "14%", "9%", "11%", "8%", "14%"])
@@ -640,8 +637,7 @@ def build(app: App):
 
         gr.api(ask, api_name="ask")
         demo.load(status, None, status_md, api_visibility="private")
-        demo.load(library, None, table, api_visibility="private")
-        demo.load(on_load, None, [conversations, scope], api_visibility="private")
+        demo.load(on_load, None, [conversations, scope, table], api_visibility="private")
     return demo
 
 
