@@ -46,18 +46,21 @@ browser:
 ocr:
 	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng >/dev/null; }
 
-test: install browser ocr
+test: lint browser ocr
 	$(CHATBOT) models pull $(TEST_LLM) embeddinggemma-300m all-minilm-l6-v2
 	$(PY) -m pytest -q
 
 # The quick lane while working: real files, real Chroma and the real embedder, but no chat model,
 # no browser and nothing marked slow. `make test` runs everything.
-test-fast: install ocr
+test-fast: lint ocr
 	$(CHATBOT) models pull embeddinggemma-300m all-minilm-l6-v2
 	$(PY) -m pytest -q -m "not model and not browser and not slow"
 
+# Style, types, and which module may import which library (pyproject.toml's contracts).
 lint: install
-	$(VENV)/bin/ruff check chatbot tests
+	$(VENV)/bin/ruff check chatbot tests scripts
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: models
 	$(CHATBOT) bench
@@ -70,4 +73,4 @@ screenshots: install browser
 	CHATBOT_SCREENSHOTS=reports $(PY) -m pytest -q -m browser tests/test_page.py
 
 clean:
-	rm -rf data reports .pytest_cache .ruff_cache chatbot.egg-info
+	rm -rf data reports .pytest_cache .ruff_cache .mypy_cache .import_linter_cache chatbot.egg-info

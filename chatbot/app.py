@@ -5,12 +5,17 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from chatbot.config import Settings, project_root
 from chatbot.errors import ChatbotError
 from chatbot.indexing import Report, index_files
 from chatbot.prompts import Prompts
 from chatbot.rag import Engine, Options, Speculator, system_prompt
+
+if TYPE_CHECKING:
+    from chatbot.protocols import ChatModel
+    from chatbot.retrieve import Retriever
 
 
 class App:
@@ -22,9 +27,9 @@ class App:
         self.settings = settings
         self._embedder = embedder
         self._store = store
-        self._retriever = None
+        self._retriever: Retriever | None = None
         self._model = model
-        self._engine = None
+        self._engine: Engine | None = None
         self._generation = ""
         self._lock = threading.RLock()  # guards the index, the engine and swapping
         self._ingest_lock = threading.Lock()  # one indexing run at a time; questions go on meanwhile
@@ -187,7 +192,8 @@ class App:
         """An engine that retrieves but cannot answer: no model is loaded (eval, search)."""
         if self._engine is not None:
             return self._engine
-        return Engine(self.retriever(), None, Prompts(project_root() / "prompts"), self.options())
+        no_model = cast("ChatModel", None)  # answering with this engine is a programming error
+        return Engine(self.retriever(), no_model, Prompts(project_root() / "prompts"), self.options())
 
     # -- actions -----------------------------------------------------------------------------
     def ingest(self, paths: list[Path], *, rebuild: bool = False, progress: bool = False,

@@ -24,6 +24,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from chatbot.config import Settings, project_root
 
@@ -98,7 +99,7 @@ def run_bench(settings: Settings, args) -> int:
     rows = []
     for q in questions:
         a = engine.ask(q)
-        row = {"question": q, "refused": a.refused, "prompt_tokens": a.timings.prompt_tokens,
+        row: dict[str, Any] = {"question": q, "refused": a.refused, "prompt_tokens": a.timings.prompt_tokens,
                "evaluated_tokens": a.timings.evaluated_tokens, "ttft_ms": a.timings.ttft_ms,
                "retrieval_ms": a.timings.retrieval_ms,
                "gen_tok_s": a.timings.gen_tokens / (a.timings.gen_ms / 1000) if a.timings.gen_ms else 0.0}

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from chatbot.errors import ChatbotError, ConfigError, InputError
 
@@ -17,7 +18,7 @@ _NO_FLAG = frozenset({"auth", "chroma_token", "llm_api_key", "host", "port"})
 _SHORTER = {"n_threads": "--threads", "n_threads_batch": "--threads-batch", "n_gpu_layers": "--gpu-layers"}
 
 
-def setting_flags() -> dict[str, tuple[str, type, str]]:
+def setting_flags() -> dict[str, tuple[str, Any, str]]:
     """flag -> (settings field, type, help), one for each setting: written from `Settings`, so
     that a new setting is a flag at once, with its description and default in --help."""
     from chatbot.config import Settings
@@ -265,7 +266,7 @@ def cmd_ask(args) -> int:
         if args.json:
             print(json.dumps(engine.ask(question, history, options).to_json(), ensure_ascii=False), flush=True)
             continue
-        streamed = []
+        streamed: list[str] = []
         for event in engine.stream(question, history, options):
             if isinstance(event, Answer):
                 if event.retracted:
@@ -329,7 +330,7 @@ def cmd_conversations_list(args) -> int:
 
     store = Conversations(settings_from(args).data_dir)
     user = args.user or LOCAL_USER
-    found = store.list(user, args.search)
+    found = store.find(user, args.search)
     if not found:
         others = [u for u in store.users() if u != user]
         hint = f" (conversations exist for: {', '.join(others)}; use --user)" if others else ""

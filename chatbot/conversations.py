@@ -117,7 +117,7 @@ class Conversations:
             raise InputError(f"no conversation {cid!r}: `chatbot conversations list` shows them.")
         return _conversation(row)
 
-    def list(self, user: str, search: str = "") -> list[Conversation]:
+    def find(self, user: str, search: str = "") -> list[Conversation]:
         """The user's conversations, the latest active first; `search` looks in titles and messages."""
         with self._db() as db:
             if search.strip():
@@ -171,7 +171,8 @@ class Conversations:
                                  "VALUES (?, 'assistant', '', 'pending', '{}', ?)", (cid, now)).lastrowid
             db.execute("UPDATE conversations SET updated = ?, scope = ? WHERE id = ?",
                        (now, json.dumps(list(scope), ensure_ascii=False), cid))
-        return cid, int(pending)
+        assert pending is not None
+        return cid, pending
 
     def answer(self, mid: int, answer: Answer, *, embedder: str = "", scope: list[str] | tuple[str, ...] = ()
                ) -> None:

@@ -496,8 +496,10 @@ class _FileRows:
         import json
 
         raw = _safetensors_header(path)
+        if raw is None:
+            return None
         try:
-            header = json.loads(raw) if raw is not None else None
+            header = json.loads(raw)
         except ValueError:
             return None
         if not isinstance(header, dict):

@@ -154,13 +154,13 @@ def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list
             progress(f"[{i}/{len(items)}] {mark} {it.id} {a.timings.ttft_ms / 1000:.1f}s  {said}")
     on = [r for r in rows if r["type"] != "offtopic"]
     off = [r for r in rows if r["type"] == "offtopic"]
-    right = [r for r in on if r["right"]]
+    right_rows = [r for r in on if r["right"]]
     called = [r for r in rows if r["prompt_tokens"]]
     ttft = sorted(r["ttft_ms"] for r in called) or [0.0]
     figures = {
         "on_topic": len(on), "off_topic": len(off),
-        "right": len(right) / (len(on) or 1),
-        "cited_right": sum(r["cited"] for r in right) / (len(right) or 1),
+        "right": len(right_rows) / (len(on) or 1),
+        "cited_right": sum(r["cited"] for r in right_rows) / (len(right_rows) or 1),
         "declined_off_topic": sum(r["refused"] for r in off) / (len(off) or 1),
         "wrongly_declined": sum(r["refused"] for r in on) / (len(on) or 1),
         "confident_wrong": sum(r["confident_wrong"] for r in rows),
@@ -227,6 +227,7 @@ def _chart(figures: dict, modes: dict | None, path: Path) -> None:
             ax.set_title("Answers")
             ax.tick_params(axis="x", rotation=30)
             continue
+        assert modes is not None  # the retrieval panel is drawn only with them
         names = list(modes)
         for j, kk in enumerate(("hit@1", "hit@5")):
             ax.bar([x + 0.4 * j for x in range(len(names))], [modes[n][kk] for n in names], 0.4, label=kk)

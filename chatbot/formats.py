@@ -158,8 +158,8 @@ def _docx_styles(z: _Zip) -> dict[str, int]:
             out[sid] = int(m.group(1))
         elif name == "title":
             out[sid] = 1
-        elif outline is not None and outline.get(f"{W}val", "9").isdigit() and int(outline.get(f"{W}val")) < 6:
-            out[sid] = int(outline.get(f"{W}val")) + 1
+        elif outline is not None and (lvl := outline.get(f"{W}val", "9")).isdigit() and int(lvl) < 6:
+            out[sid] = int(lvl) + 1
         elif style.find(f"{W}pPr/{W}numPr") is not None or name.startswith("list"):
             out[sid] = -1
     return out
@@ -174,8 +174,8 @@ def _docx_walk(parent: ElementTree.Element, styles: dict[str, int], blocks: list
             style = el.find(f"{W}pPr/{W}pStyle")
             level = styles.get(style.get(f"{W}val", ""), 0) if style is not None else 0
             outline = el.find(f"{W}pPr/{W}outlineLvl")
-            if level <= 0 and outline is not None and outline.get(f"{W}val", "9") < "6":
-                level = int(outline.get(f"{W}val")) + 1
+            if level <= 0 and outline is not None and (lvl := outline.get(f"{W}val", "9")) < "6":
+                level = int(lvl) + 1
             if level < 0 or (not level and el.find(f"{W}pPr/{W}numPr") is not None):
                 text, level = "- " + text, 0
             blocks.append(Block(text, level))

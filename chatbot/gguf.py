@@ -111,7 +111,7 @@ def read_info(path: Path) -> GGUFInfo:
         name=str(meta.get("general.name", path.stem)),
         architecture=arch,
         quantization=FILE_TYPES.get(ftype, str(ftype)) if isinstance(ftype, int) else "?",
-        context_length=int(meta.get(f"{arch}.context_length", 0) or 0),
+        context_length=n if isinstance(n := meta.get(f"{arch}.context_length"), int) else 0,
         chat_template=str(meta.get("tokenizer.chat_template", "") or ""),
         size=size,
     )

@@ -44,7 +44,7 @@ class Report:
     @classmethod
     def from_json(cls, d: dict) -> Report:
         r = cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
-        r.failed = [tuple(f) for f in r.failed]
+        r.failed = [(str(name), str(why)) for name, why in r.failed]
         r.ocr = {k: tuple(v) for k, v in r.ocr.items()}
         r.empty = {k: tuple(v) for k, v in r.empty.items()}
         return r

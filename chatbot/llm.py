@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from chatbot.domain import GenStats, Turn
 from chatbot.errors import ModelError
@@ -136,7 +137,7 @@ class LlamaModel:
         llm = getattr(self, "_llm", None)
         if llm is not None:
             llm.close()
-            self._llm = None
+            self._llm = None  # type: ignore[assignment]  # closed: any further use is an error
 
     @property
     def name(self) -> str:
@@ -148,7 +149,7 @@ class LlamaModel:
         Some templates (Mistral's) refuse a system role; the system text then opens the
         first user turn instead.
         """
-        msgs = [{"role": m.role, "content": self.defuse(m.content)} for m in messages]
+        msgs: list[Any] = [{"role": m.role, "content": self.defuse(m.content)} for m in messages]
         try:
             res = self._formatter(messages=msgs)
         except Exception:  # a template's raise_exception() surfaces as a plain Exception
@@ -267,7 +268,7 @@ class LlamaModel:
         if alt and not prefix:
             stats.alt_p = self._first_token_p(tokens, alt)
         first = None
-        pieces = self._llm.create_completion(
+        pieces: Any = self._llm.create_completion(
             tokens,
             max_tokens=max_tokens,
             temperature=temperature,

@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from chatbot.errors import ChatbotError, ConfigError
 from chatbot.indexing import Progress, Report
@@ -33,7 +34,7 @@ from chatbot.indexing import Progress, Report
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; one process at a time is the user's to keep
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 LOCK = "index.lock"
 
@@ -55,7 +56,7 @@ class IndexLock:
     def __init__(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / LOCK
-        self._file = None
+        self._file: IO[str] | None = None
 
     def acquire(self, role: str) -> bool:
         """Take the lock if it is free; False if another process holds it."""

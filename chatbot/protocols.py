@@ -18,6 +18,7 @@ the ones it cited (`sources`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -33,7 +34,7 @@ class ChatModel(Protocol):
     path: Path | str  # the GGUF file, or the server and model
     on_gpu: bool
     warning: str  # a problem the user should see (e.g. a GPU build that could not use the GPU)
-    lock: object  # held while generating: one answer at a time per model
+    lock: threading.Lock  # held while generating: one answer at a time per model
 
     def stream(self, messages: Sequence[Turn], *, max_tokens: int, temperature: float = 0.0,
                seed: int = 0, stats: object = None, prefix: str = "", alt: str = "") -> Iterator[str]:
@@ -48,6 +49,20 @@ class ChatModel(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class ReadsAhead(ChatModel, Protocol):
+    """A model whose prompt cache this process holds (`llm.LlamaModel`), so that a question's
+    prompt can be read while it is typed."""
+
+    def render(self, messages: Sequence[Turn]) -> tuple[str, list[str]]:
+        """The prompt text per the model's chat template, and its stop strings."""
+        ...
+
+    def prefill(self, prompt: str, stop: threading.Event, *, batch: int = 16) -> tuple[int, int]:
+        """Read `prompt` into the cache until `stop` is set: tokens reused, tokens read."""
+        ...
 
 
 @runtime_checkable

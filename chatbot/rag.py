@@ -27,7 +27,7 @@ from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
 from chatbot.grounding import Evidence, check
 from chatbot.prompts import Prompts
-from chatbot.protocols import ChatModel, Searcher
+from chatbot.protocols import ChatModel, ReadsAhead, Searcher
 from chatbot.text import analyze, normalize, words
 
 DECLINE = "Je ne trouve pas cette information dans les documents."
@@ -289,8 +289,8 @@ class Engine:
         once (`Speculator.interrupt`). Gives up when the model stays busy for half a second, or
         when the question would be declined without the model. Returns what it did, or None.
         """
-        prefill = getattr(self.model, "prefill", None)
-        if prefill is None:  # a remote model: its server keeps its own cache
+        model = self.model
+        if not isinstance(model, ReadsAhead):  # a remote model: its server keeps its own cache
             return None
         o = options or self.options
         try:
@@ -302,21 +302,21 @@ class Engine:
             return None
         _, passages = self.excerpts(query, hits, o)
         messages = self.messages(question, history, passages, o)
-        prompt, _ = self.model.render(messages)
+        prompt, _ = model.render(messages)
         cut = prompt.rfind(question)
         if cut <= 0:
             return None
         # the one before stops now, not at every key: what it read is kept where it still fits
         stop = stop or self.speculator.begin()
-        if not self.model.lock.acquire(timeout=0.5):
+        if not model.lock.acquire(timeout=0.5):
             return None
         try:
             if stop.is_set():
                 return None
             # the words typed so far too: a question grows at its end, so they are its beginning
-            reused, read = prefill(prompt[: cut + len(question)], stop)
+            reused, read = model.prefill(prompt[: cut + len(question)], stop)
         finally:
-            self.model.lock.release()
+            model.lock.release()
         self.speculator.read += read
         self.speculator.runs += 1
         return {"reused": reused, "read": read, "excerpts": [(p.doc, p.position) for p in passages]}

@@ -91,7 +91,7 @@ class RemoteModel:
         n_chunks = 0
         if prefix:
             yield prefix
-        head = ""  # the first characters, held until we know whether they repeat the prefix
+        head: str | None = ""  # the first characters, held until we know whether they repeat the prefix
         try:
             with self._http.stream("POST", "/chat/completions", json=body) as r:
                 if r.status_code != 200:

@@ -303,7 +303,7 @@ def build(app: App):
         return getattr(request, "username", None) or LOCAL_USER
 
     def conversation_choices(user: str, search: str = "") -> list[tuple[str, str]]:
-        return [(conversation_label(c), c.id) for c in store.list(user, search)]
+        return [(conversation_label(c), c.id) for c in store.find(user, search)]
 
     def exports(user: str, cid: str | None):
         """Fresh Markdown and JSON exports of a conversation, for the two download buttons."""

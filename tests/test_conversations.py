@@ -32,7 +32,7 @@ def test_a_conversation_is_written_as_it_happens_and_read_back_by_another_proces
     assert seen.strip() == "[('user', 'sent'), ('assistant', 'pending')]"
     store.answer(pending, _answer("Combien de paramètres compte Martinet ?", "7 milliards [1]."),
                  embedder="embeddinggemma-300m")
-    [conv] = store.list("local")
+    [conv] = store.find("local")
     assert conv.title == "Combien de paramètres compte Martinet ?"
     m = store.messages("local", cid)[1]
     assert (m.status, m.content) == ("answered", "7 milliards [1].")
@@ -64,9 +64,9 @@ def test_list_search_rename_delete_are_per_user(tmp_path):
     b, _ = store.ask("bob", None, "Quelle licence pour Granite ?")
     c, m = store.ask("alice", None, "Qui a fondé Falcon ?")
     store.answer(m, _answer("Qui a fondé Falcon ?", "Le TII d'Abou Dabi [1]."))
-    assert [x.id for x in store.list("alice")] == [c, a]  # the latest active first
-    assert [x.id for x in store.list("alice", "abou dabi")] == [c]  # answers are searched too
-    assert store.list("alice", "Granite") == []  # bob's conversations are not alice's
+    assert [x.id for x in store.find("alice")] == [c, a]  # the latest active first
+    assert [x.id for x in store.find("alice", "abou dabi")] == [c]  # answers are searched too
+    assert store.find("alice", "Granite") == []  # bob's conversations are not alice's
     with pytest.raises(InputError, match="no conversation"):
         store.messages("alice", b)
     with pytest.raises(InputError):
@@ -74,7 +74,7 @@ def test_list_search_rename_delete_are_per_user(tmp_path):
     store.rename("alice", a, "Mistral")
     assert store.get("alice", a).title == "Mistral"
     store.delete("alice", a)
-    assert [x.id for x in store.list("alice")] == [c] and [x.id for x in store.list("bob")] == [b]
+    assert [x.id for x in store.find("alice")] == [c] and [x.id for x in store.find("bob")] == [b]
 
 
 def test_exports_hold_each_answer_its_citations_and_the_passages_they_cite(tmp_path):
