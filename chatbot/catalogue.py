@@ -28,7 +28,7 @@ class Artifact:
     licence: str
     unzip: str | None = None  # the assembled file is a zip: extract this folder as the target
     check: tuple[str, str] | None = None  # (file inside the target folder, its SHA-256)
-    int8_queries: bool = False  # an embedder whose questions go through an int8 graph (embed.py)
+    int8_queries: bool = False  # an embedder whose questions go through an int8 graph (export.py)
 
 
 def _split(package: str, version: str, count: int, member: str) -> tuple[Part, ...]:

@@ -123,7 +123,8 @@ def cmd_models_pull(args) -> int:
 def _export_embedder(target, *, int8_queries: bool) -> None:
     """The ONNX Runtime export next to the weights (2.8x faster queries) and, where it was measured
     to pay, its int8 query graph (1.5x faster again); each made once, then a no-op."""
-    from chatbot.embed import export_onnx, export_stamp, quantize_queries
+    from chatbot.embed import export_stamp
+    from chatbot.export import export_onnx, quantize_queries
 
     if export_stamp(target) is not None:
         print(f"{target.name}: ONNX export already in {target / 'onnx'}", file=sys.stderr)

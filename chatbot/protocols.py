@@ -5,7 +5,8 @@ Each is a Protocol: whatever has these members will do, and each adapter below s
 
 - `ChatModel`: `llm.LlamaModel` (a GGUF through llama.cpp) and `remote.RemoteModel` (an
   OpenAI-compatible server);
-- `Embedder`: `embed.OnnxEmbedder` and `embed.SentenceEmbedder`;
+- `Embedder`: `embed.OnnxEmbedder` and `embed.SentenceEmbedder` (their ONNX export is made by
+  `export.py`, the weights file read by `weights.py`);
 - `Searcher`: `retrieve.Retriever` (BM25 and dense search fused);
 - `Store`: `store.ChromaStore` (embedded or a server).
 

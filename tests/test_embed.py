@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from chatbot import embed
+from chatbot import export
 from chatbot.domain import Passage
 from chatbot.embed import (
     ONNX_DIR,
@@ -18,10 +18,9 @@ from chatbot.embed import (
     QUERY_GRAPH,
     QUERY_STAMP,
     SentenceEmbedder,
-    export_onnx,
     load_embedder,
-    quantize_queries,
 )
+from chatbot.export import export_onnx, quantize_queries
 from tests.conftest import EMBEDDER, MINILM, ROOT, _require
 
 QUESTIONS = ["Qui a fondé Mistral AI ?", "Under which licence is Granite released?"]
@@ -70,7 +69,7 @@ def test_int8_query_graph_is_kept_only_while_it_stays_close_to_float32(minilm_co
     assert export_onnx(minilm_copy)
     exact = load_embedder(minilm_copy)
     assert exact.backend == "onnxruntime"
-    monkeypatch.setattr(embed, "QUERY_MIN_COSINE", 1.0)  # no int8 graph is that close
+    monkeypatch.setattr(export, "QUERY_MIN_COSINE", 1.0)  # no int8 graph is that close
     assert quantize_queries(minilm_copy) is None
     assert sorted(f.name for f in (minilm_copy / ONNX_DIR).iterdir()) == sorted(
         ["chatbot-encoder.onnx", "tokenizer.json", ONNX_STAMP])  # nothing half-made left behind
