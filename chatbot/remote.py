@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from itertools import chain
 
 from chatbot.domain import GenStats, Turn
 from chatbot.errors import ModelError
@@ -136,17 +137,33 @@ class RemoteModel:
 
 
 def _sse(lines: Iterator[str]) -> Iterator[dict]:
-    """The JSON events of a server-sent-events stream, up to `data: [DONE]`."""
-    for line in lines:
-        if not line.startswith("data:"):
+    """The JSON events of a server-sent-events stream, up to `data: [DONE]`.
+
+    An event's data may span several `data:` lines (joined by newlines, as the format says); it
+    is complete at a blank line, or as soon as what it holds reads as JSON (servers that leave
+    out the blank line). Comments and other fields (`event:`, `id:`) are skipped; data that is
+    still not JSON when its event ends is an error, never dropped.
+    """
+    held: list[str] = []
+    for line in chain(lines, [""]):
+        line = line.rstrip("\r")
+        if not line:
+            if held:
+                raise ModelError("the model server sent an event that is not JSON: "
+                                 f"{chr(10).join(held)[:120]!r}")
             continue
-        data = line[5:].strip()
-        if data == "[DONE]":
+        name, _, value = line.partition(":")
+        if name != "data":
+            continue  # a comment (": keep-alive"), event:, id:, retry:
+        held.append(value[1:] if value.startswith(" ") else value)
+        data = "\n".join(held)
+        if data.strip() == "[DONE]":
             return
         try:
             event = json.loads(data)
-        except ValueError as e:
-            raise ModelError(f"the model server sent an event that is not JSON: {data[:120]!r}") from e
+        except ValueError:
+            continue  # more lines of the same event to come
+        held = []
         if isinstance(event, dict):
             yield event
 

@@ -18,6 +18,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import gradio as gr
+
 from chatbot.app import App
 from chatbot.config import Settings
 from chatbot.conversations import LOCAL_USER, STATUS, Conversations, Message
@@ -274,119 +276,122 @@ def _free_memory() -> int | None:
     return None
 
 
-def build(app: App):
-    import gradio as gr
+class Page:
+    """What the page does, one method per event: each takes the widgets' values and returns their
+    updates, so that a test can call it without a browser. `build` lays out the widgets and wires
+    them to these."""
 
-    settings = app.settings
-    uploads = settings.data_dir / "uploads"
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.settings = app.settings
+        self.uploads = app.settings.data_dir / "uploads"
+        self.store = Conversations(app.settings.data_dir)
+        self.typing: dict[str, object] = {}  # per browser tab: the latest text typed, for the debounce
+        self.job: dict = {}  # the indexing run in progress, for the cancel button
 
-    def status() -> str:
-        m = app.model()
+    def status(self) -> str:
+        m = self.app.model()
         where = "GPU" if m.on_gpu else "CPU"
-        n = len(app.retriever())
+        n = len(self.app.retriever())
         warn = f" — ⚠️ {m.warning}" if m.warning else ""
         return f"Modèle : **{m.name}** ({where}) · {n} passages indexés{warn}"
 
-    def context_of(answer: Answer):
+    def context_of(self, answer: Answer):
         """Neighbouring passages of the cited ones, looked up once per answer."""
         wanted = {(src.doc, src.position + d) for src in answer.sources for d in (-1, 1)}
-        by_key = {(p.doc, p.position): p.text for p in app.retriever().passages
+        by_key = {(p.doc, p.position): p.text for p in self.app.retriever().passages
                   if (p.doc, p.position) in wanted}
         return lambda doc, pos: (by_key.get((doc, pos - 1), ""), by_key.get((doc, pos + 1), ""))
 
-    def library():
-        return library_rows(app.store().documents())
+    def library(self):
+        return library_rows(self.app.store().documents())
 
-    store = Conversations(settings.data_dir)
-
-    def user_of(request) -> str:
+    def user_of(self, request) -> str:
         return getattr(request, "username", None) or LOCAL_USER
 
-    def conversation_choices(user: str, search: str = "") -> list[tuple[str, str]]:
-        return [(conversation_label(c), c.id) for c in store.find(user, search)]
+    def conversation_choices(self, user: str, search: str = "") -> list[tuple[str, str]]:
+        return [(conversation_label(c), c.id) for c in self.store.find(user, search)]
 
-    def exports(user: str, cid: str | None):
+    def exports(self, user: str, cid: str | None):
         """Fresh Markdown and JSON exports of a conversation, for the two download buttons."""
         if cid is None:
             return gr.update(value=None, interactive=False), gr.update(value=None, interactive=False)
         folder = Path(tempfile.mkdtemp(prefix="chatbot-export-"))
         md, js = folder / f"conversation-{cid}.md", folder / f"conversation-{cid}.json"
-        md.write_text(store.export_markdown(user, cid), encoding="utf-8")
-        js.write_text(json.dumps(store.export_json(user, cid), ensure_ascii=False, indent=2), encoding="utf-8")
+        md.write_text(self.store.export_markdown(user, cid), encoding="utf-8")
+        js.write_text(json.dumps(self.store.export_json(user, cid), ensure_ascii=False, indent=2), encoding="utf-8")
         return gr.update(value=str(md), interactive=True), gr.update(value=str(js), interactive=True)
 
-    def respond(message, chat, cid, scope, search, temperature, top_k, max_tokens, request):
-        user = user_of(request)
+    def respond(self, message, chat, cid, scope, search, temperature, top_k, max_tokens, request):
+        user = self.user_of(request)
         chat = list(chat or [])
         message = (message or "").strip()
         if not message:
             raise gr.Error("La question est vide : écrivez une question sur vos documents.")
         scope = [d for d in (scope or []) if d]
-        history = store.history(user, cid) if cid else []
-        cid, mid = store.ask(user, cid, message, scope)  # written before anything else happens
-        listed = gr.update(choices=conversation_choices(user, search), value=cid)
+        history = self.store.history(user, cid) if cid else []
+        cid, mid = self.store.ask(user, cid, message, scope)  # written before anything else happens
+        listed = gr.update(choices=self.conversation_choices(user, search), value=cid)
         chat += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
         yield chat, cid, "", gr.update(), listed, gr.update(), gr.update()
-        engine = app.engine()
+        engine = self.app.engine()
         opts = replace(engine.options, temperature=float(temperature), top_k=int(top_k),
                        max_tokens=int(max_tokens), docs=tuple(scope))
         text, done = "", False
         try:
             for event in engine.stream(message, history, opts):
                 if isinstance(event, Answer):
-                    store.answer(mid, event, embedder=app.embedder_name, scope=scope)
+                    self.store.answer(mid, event, embedder=self.app.embedder_name, scope=scope)
                     done = True
                     chat[-1]["content"] = answer_html(event)
-                    yield (chat, cid, "", sources_html(event, context_of(event)),
-                           gr.update(choices=conversation_choices(user, search), value=cid), *exports(user, cid))
+                    yield (chat, cid, "", sources_html(event, self.context_of(event)),
+                           gr.update(choices=self.conversation_choices(user, search), value=cid), *self.exports(user, cid))
                 else:
                     text += event
                     chat[-1]["content"] = text
                     yield chat, cid, "", gr.update(), gr.update(), gr.update(), gr.update()
         except ChatbotError as e:
-            store.stop(mid, text, status="error", error=str(e))
+            self.store.stop(mid, text, status="error", error=str(e))
             done = True
             chat.pop()
             raise gr.Error(str(e)) from e
         finally:
             if not done:  # « Arrêter », a closed tab: what was said is kept, marked as stopped
-                store.stop(mid, text)
+                self.store.stop(mid, text)
 
-    typing: dict[str, object] = {}  # per browser tab: the latest text typed, for the debounce
-
-    def speculate(text, cid, scope, request):
+    def speculate(self, text, cid, scope, request):
         """On a pause in typing, read the question's excerpts ahead (see Engine.speculate)."""
-        if not settings.speculate or not (text or "").strip():
+        if not self.settings.speculate or not (text or "").strip():
             return
         tab = getattr(request, "session_hash", None) or ""
         mark = object()
-        typing[tab] = mark
+        self.typing[tab] = mark
         time.sleep(SPECULATE_AFTER_S)
-        if typing.get(tab) is not mark:
+        if self.typing.get(tab) is not mark:
             return  # typed again since: that call will do it
         try:
-            user = user_of(request)
-            history = store.history(user, cid) if cid else []
-            engine = app.engine()
+            user = self.user_of(request)
+            history = self.store.history(user, cid) if cid else []
+            engine = self.app.engine()
             docs = tuple(d for d in scope or [] if d)
             engine.speculate(text, history, replace(engine.options, docs=docs))
         except ChatbotError:
             pass  # the question itself will say what is wrong when it is sent
 
-    def new_conversation():
+    def new_conversation(self):
         empty = gr.update(value=None, interactive=False)
         return [], None, "", "", gr.update(value=None), [], empty, empty
 
-    def open_conversation(cid, request):
-        user = user_of(request)
+    def open_conversation(self, cid, request):
+        user = self.user_of(request)
         if not cid:
             return gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
         try:
-            conv = store.get(user, cid)
-            messages = store.messages(user, cid)
+            conv = self.store.get(user, cid)
+            messages = self.store.messages(user, cid)
         except ChatbotError as e:
             raise gr.Error(str(e)) from e
-        present = set(app.store().documents())
+        present = set(self.app.store().documents())
         chat, last = [], None
         for m in messages:
             if m.role == "user":
@@ -395,50 +400,44 @@ def build(app: App):
                 chat.append({"role": "assistant", "content": stored_answer_html(m)})
                 last = m if m.detail.get("sources") else last
         panel = stored_sources_html(last.detail, present) if last else EMPTY_SOURCES
-        return (chat, cid, panel, gr.update(value=conv.title), gr.update(value=conv.scope), *exports(user, cid))
+        return (chat, cid, panel, gr.update(value=conv.title), gr.update(value=conv.scope), *self.exports(user, cid))
 
-    def search_conversations(search, cid, request):
-        return gr.update(choices=conversation_choices(user_of(request), search), value=cid)
+    def search_conversations(self, search, cid, request):
+        return gr.update(choices=self.conversation_choices(self.user_of(request), search), value=cid)
 
-    def rename_conversation(cid, title, search, request):
-        user = user_of(request)
+    def rename_conversation(self, cid, title, search, request):
+        user = self.user_of(request)
         if not cid:
             raise gr.Error("Ouvrez d'abord une conversation.")
         try:
-            store.rename(user, cid, title or "")
+            self.store.rename(user, cid, title or "")
         except ChatbotError as e:
             raise gr.Error(str(e)) from e
-        return gr.update(choices=conversation_choices(user, search), value=cid)
+        return gr.update(choices=self.conversation_choices(user, search), value=cid)
 
-    def delete_conversation(cid, search, request):
-        user = user_of(request)
+    def delete_conversation(self, cid, search, request):
+        user = self.user_of(request)
         if cid:
-            store.delete(user, cid)
-        return (gr.update(choices=conversation_choices(user, search), value=None), *new_conversation())
+            self.store.delete(user, cid)
+        return (gr.update(choices=self.conversation_choices(user, search), value=None), *self.new_conversation())
 
-    def remember_scope(cid, scope, request):
+    def remember_scope(self, cid, scope, request):
         if cid:
-            store.set_scope(user_of(request), cid, [d for d in scope or [] if d])
+            self.store.set_scope(self.user_of(request), cid, [d for d in scope or [] if d])
 
-    def on_load(request):
+    def on_load(self, request):
         """The tab's user's conversations, and the documents (read once for the picker and the table)."""
-        documents = app.store().documents()
-        return (gr.update(choices=conversation_choices(user_of(request)), value=None),
+        documents = self.app.store().documents()
+        return (gr.update(choices=self.conversation_choices(self.user_of(request)), value=None),
                 gr.update(choices=sorted(documents), value=[]), library_rows(documents))
 
-    for fn in (respond, speculate, open_conversation, search_conversations, rename_conversation,
-               delete_conversation, remember_scope, on_load):
-        fn.__annotations__["request"] = gr.Request  # how Gradio knows to pass the request (user)
-
-    job: dict = {}  # the indexing run in progress, for the cancel button
-
-    def upload(files):
+    def upload(self, files):
         """Index the files received, showing progress as it goes; a generator, so the page updates."""
         hide = gr.update(visible=False)
         if not files:
             yield gr.update(), "Aucun fichier reçu.", hide
             return
-        uploads.mkdir(parents=True, exist_ok=True)
+        self.uploads.mkdir(parents=True, exist_ok=True)
         staged: list[Path] = []
         names: dict[Path, str] = {}
         refused: list[str] = []
@@ -448,20 +447,20 @@ def build(app: App):
             if src.suffix.lower() not in SUFFIXES:
                 refused.append(f"{name} : type non pris en charge ({', '.join(SUFFIXES)})")
                 continue
-            dest = uploads / name
+            dest = self.uploads / name
             shutil.copyfile(src, dest)
             staged.append(dest)
             names[dest] = name
         report = None
         if staged:
             cancel = threading.Event()
-            job["cancel"] = cancel
+            self.job["cancel"] = cancel
             steps: queue.Queue = queue.Queue()
             result: dict = {}
 
             def work() -> None:
                 try:
-                    result["report"] = app.ingest(staged, names=names, on_progress=steps.put, cancel=cancel)
+                    result["report"] = self.app.ingest(staged, names=names, on_progress=steps.put, cancel=cancel)
                 except ChatbotError as e:
                     result["error"] = str(e)
                 finally:
@@ -473,37 +472,37 @@ def build(app: App):
                 if time.monotonic() - shown > 0.4:
                     shown = time.monotonic()
                     yield gr.update(), progress_text(step), gr.update(visible=True)
-            job.pop("cancel", None)
+            self.job.pop("cancel", None)
             if "error" in result:
                 for dest in staged:
                     dest.unlink(missing_ok=True)
-                yield library(), f"❌ {result['error']}", hide
+                yield self.library(), f"❌ {result['error']}", hide
                 return
             report = result["report"]
         lines = [f"❌ {r}" for r in refused]
         if report:
             for name, msg in report.failed:
-                (uploads / name).unlink(missing_ok=True)
+                (self.uploads / name).unlink(missing_ok=True)
                 lines.append(f"❌ {msg}")
             for name in report.added + report.updated:
                 lines.append(f"✅ {name} indexé{upload_notes(report, name)}")
             for name in report.unchanged:
                 lines.append(f"✅ {name} déjà indexé")
             for name in report.cancelled:
-                (uploads / name).unlink(missing_ok=True)
+                (self.uploads / name).unlink(missing_ok=True)
                 lines.append(f"⏹️ {name} : indexation annulée, rien n'en a été gardé")
         message = "\n\n".join(lines)
         if any(line.startswith("❌") for line in lines):
             gr.Warning(message.replace("❌ ", "").replace("\n\n", " — "))
-        yield library(), message, hide
+        yield self.library(), message, hide
 
-    def cancel_ingest():
-        if "cancel" in job:
-            job["cancel"].set()
+    def cancel_ingest(self):
+        if "cancel" in self.job:
+            self.job["cancel"].set()
             return "⏹️ Annulation demandée : le document en cours ne sera pas gardé."
         return gr.update()
 
-    def pick(rows, evt: gr.SelectData):
+    def pick(self, rows, evt):
         """A click on a row of the library selects its document for removal."""
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         try:
@@ -513,28 +512,39 @@ def build(app: App):
             return None, gr.update(interactive=False)
         return name, gr.update(value=f"Retirer « {name} » de l'index", interactive=True)
 
-    pick.__annotations__["evt"] = gr.SelectData  # how Gradio knows to pass the click (gradio is imported here, lazily)
-
-    def remove(name):
+    def remove(self, name):
         if not name:
             return gr.update(), "Cliquez d'abord sur un document du tableau.", None, gr.update()
-        app.remove_document(name)
-        (uploads / name).unlink(missing_ok=True)
-        return (library(), f"🗑️ {name} retiré de l'index.", None,
+        self.app.remove_document(name)
+        (self.uploads / name).unlink(missing_ok=True)
+        return (self.library(), f"🗑️ {name} retiré de l'index.", None,
                 gr.update(value="Retirer de l'index", interactive=False))
 
-    def load_model(path):
+    def load_model(self, path):
         if not path:
-            return "Choisissez un modèle.", status()
+            return "Choisissez un modèle.", self.status()
         t0 = time.perf_counter()
         try:
-            app.switch_model(Path(path))
-            probe = app.model().complete([Turn("user", "Réponds seulement : OK")], max_tokens=4)
+            self.app.switch_model(Path(path))
+            probe = self.app.model().complete([Turn("user", "Réponds seulement : OK")], max_tokens=4)
         except ChatbotError as e:
-            return f"❌ Échec du chargement : {e}", status()
+            return f"❌ Échec du chargement : {e}", self.status()
         if not probe.strip():
-            return "❌ Le modèle est chargé mais ne répond pas au test.", status()
-        return f"✅ Chargé en {time.perf_counter() - t0:.1f} s (test : « {probe.strip()} »)", status()
+            return "❌ Le modèle est chargé mais ne répond pas au test.", self.status()
+        return f"✅ Chargé en {time.perf_counter() - t0:.1f} s (test : « {probe.strip()} »)", self.status()
+
+
+
+# How Gradio knows to pass the request (its user and tab) and the clicked cell to a handler.
+for _name in ("respond", "speculate", "open_conversation", "search_conversations", "rename_conversation",
+              "delete_conversation", "remember_scope", "on_load"):
+    getattr(Page, _name).__annotations__["request"] = gr.Request
+Page.pick.__annotations__["evt"] = gr.SelectData
+
+
+def build(app: App):
+    page = Page(app)
+    settings = app.settings
 
     with gr.Blocks(title="Chatbot documentaire", analytics_enabled=False) as demo:
         gr.Markdown("# Chatbot documentaire")
@@ -602,28 +612,28 @@ def build(app: App):
 
         inputs = [box, chat, conv_id, scope, search, temperature, top_k, max_tokens]
         outputs = [chat, conv_id, box, sources, conversations, export_md, export_json]
-        ev1 = box.submit(respond, inputs, outputs, api_visibility="private")
-        ev2 = send.click(respond, inputs, outputs, api_visibility="private")
+        ev1 = box.submit(page.respond, inputs, outputs, api_visibility="private")
+        ev2 = send.click(page.respond, inputs, outputs, api_visibility="private")
         stop.click(None, cancels=[ev1, ev2])
-        box.input(speculate, [box, conv_id, scope], None, api_visibility="private", show_progress="hidden",
+        box.input(page.speculate, [box, conv_id, scope], None, api_visibility="private", show_progress="hidden",
                   trigger_mode="always_last", concurrency_limit=None, queue=False)
         fresh = [chat, conv_id, box, sources, conversations, scope, export_md, export_json]
-        new.click(new_conversation, None, fresh, api_visibility="private")
-        conversations.input(open_conversation, conversations,
+        new.click(page.new_conversation, None, fresh, api_visibility="private")
+        conversations.input(page.open_conversation, conversations,
                             [chat, conv_id, sources, title_box, scope, export_md, export_json],
                             api_visibility="private")
-        search.change(search_conversations, [search, conv_id], conversations, api_visibility="private")
-        rename_btn.click(rename_conversation, [conv_id, title_box, search], conversations,
+        search.change(page.search_conversations, [search, conv_id], conversations, api_visibility="private")
+        rename_btn.click(page.rename_conversation, [conv_id, title_box, search], conversations,
                          api_visibility="private")
-        delete_btn.click(delete_conversation, [conv_id, search], [conversations, *fresh[:4], scope, export_md, export_json],
+        delete_btn.click(page.delete_conversation, [conv_id, search], [conversations, *fresh[:4], scope, export_md, export_json],
                          api_visibility="private")
-        scope.input(remember_scope, [conv_id, scope], None, api_visibility="private")
-        files.upload(upload, files, [table, upload_msg, cancel_btn], api_visibility="private",
+        scope.input(page.remember_scope, [conv_id, scope], None, api_visibility="private")
+        files.upload(page.upload, files, [table, upload_msg, cancel_btn], api_visibility="private",
                      concurrency_id="ingest")
-        cancel_btn.click(cancel_ingest, None, upload_msg, api_visibility="private", queue=False)
-        table.select(pick, table, [chosen, remove_btn], api_visibility="private", queue=False)
-        remove_btn.click(remove, chosen, [table, upload_msg, chosen, remove_btn], api_visibility="private")
-        load.click(load_model, picker, [model_msg, status_md], api_visibility="private")
+        cancel_btn.click(page.cancel_ingest, None, upload_msg, api_visibility="private", queue=False)
+        table.select(page.pick, table, [chosen, remove_btn], api_visibility="private", queue=False)
+        remove_btn.click(page.remove, chosen, [table, upload_msg, chosen, remove_btn], api_visibility="private")
+        load.click(page.load_model, picker, [model_msg, status_md], api_visibility="private")
 
         def ask(question: str, history: list[dict] | None = None, docs: list[str] | None = None) -> dict:
             """Answer a question from the documents: answer, refused flag, sources, timings.
@@ -636,8 +646,8 @@ def build(app: App):
                 raise gr.Error(str(e)) from e
 
         gr.api(ask, api_name="ask")
-        demo.load(status, None, status_md, api_visibility="private")
-        demo.load(on_load, None, [conversations, scope, table], api_visibility="private")
+        demo.load(page.status, None, status_md, api_visibility="private")
+        demo.load(page.on_load, None, [conversations, scope, table], api_visibility="private")
     return demo
 
 

@@ -1,0 +1,83 @@
+"""The prompt files: each one is rendered by the answering code, strictly (a variable that is
+missing or unknown is an error naming it, never a prompt with a hole or a stray `$name`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.domain import Source, Turn
+from chatbot.errors import ConfigError
+from chatbot.prompts import NAMES, Prompts
+from chatbot.rag import DECLINE, Engine, Options
+from tests.conftest import ROOT
+
+FOLDER = ROOT / "prompts"
+
+
+def _engine() -> Engine:
+    return Engine(None, None, Prompts(FOLDER), Options())  # type: ignore[arg-type]  # messages() only
+
+
+def _sources() -> list[Source]:
+    return [Source(n=1, doc="a.md", text="Mistral AI publie Mistral 7B.", score=1.0, position=0, start=0,
+                   end=30, title="Mistral"),
+            Source(n=2, doc="a.md", text="Sous licence Apache 2.0.", score=0.9, position=1, start=30, end=54,
+                   title="Mistral"),
+            Source(n=3, doc="b.md", text="IBM publie Granite.", score=0.8, position=0, start=0, end=19)]
+
+
+def test_every_prompt_file_is_one_the_code_renders():
+    files = {p.stem for p in FOLDER.glob("*.txt")}
+    assert files == set(NAMES)
+
+
+def test_a_prompt_renders_every_file_with_nothing_left_unfilled():
+    messages = _engine().messages("Who released Mistral 7B?", [Turn("user", "Bonjour"), Turn("assistant", "Oui.")],
+                                  _sources(), Options())
+    assert [m.role for m in messages] == ["system", "user", "assistant", "user"]
+    system, user = messages[0].content, messages[-1].content
+    assert DECLINE in system  # system.txt, with its variable
+    assert "[1] (Mistral) « Mistral AI publie Mistral 7B. »" in user  # passage.txt, the title once
+    assert "[2] « Sous licence Apache 2.0. »" in user  # the same document's title is not repeated
+    assert "[3] « IBM publie Granite. »" in user
+    assert user.index("[3]") < user.index("Question : Who released Mistral 7B?")  # user.txt: question last
+    assert user.endswith("La question est en anglais : réponds en français.")  # english.txt
+    assert all("$" not in m.content for m in messages)
+
+
+def test_a_french_question_gets_no_english_line():
+    user = _engine().messages("Qui a publié Mistral 7B ?", [], _sources(), Options())[-1].content
+    assert "anglais" not in user and user.endswith("Question : Qui a publié Mistral 7B ?")
+
+
+def test_only_the_last_turns_are_kept_and_cut():
+    history = [Turn("user" if i % 2 == 0 else "assistant", f"tour {i} " + "x" * 700) for i in range(8)]
+    messages = _engine().messages("Et ensuite ?", history, _sources(), Options(history_turns=2))
+    past = messages[1:-1]
+    assert [m.content[:7] for m in past] == ["tour 4 ", "tour 5 ", "tour 6 ", "tour 7 "]
+    assert all(len(m.content) == 600 for m in past)
+
+
+def test_an_unknown_variable_is_refused_by_name():
+    with pytest.raises(ConfigError, match="has no variable.*colour"):
+        Prompts(FOLDER).render("user", passages="", question="q", colour="bleu")
+
+
+def test_a_missing_variable_is_refused_by_name():
+    with pytest.raises(ConfigError, match="needs the variable 'question'"):
+        Prompts(FOLDER).render("user", passages="")
+
+
+def test_a_missing_prompt_file_is_named(tmp_path):
+    for name in NAMES[1:]:
+        (tmp_path / f"{name}.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"prompt file missing: .*system\.txt"):
+        Prompts(tmp_path)
+
+
+def test_a_stray_dollar_in_a_prompt_file_is_an_error_not_a_crash(tmp_path):
+    for name in NAMES:
+        (tmp_path / f"{name}.txt").write_text("ok", encoding="utf-8")
+    (tmp_path / "english.txt").write_text("Coût : 5 $ par mois", encoding="utf-8")
+    with pytest.raises(ConfigError, match="english"):
+        Prompts(tmp_path).render("english")
