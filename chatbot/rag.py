@@ -152,6 +152,21 @@ def _sanitize(text: str) -> str:
     return " ".join(re.sub(r"\[\s*\d{1,3}\s*\]", "", text).split())
 
 
+def window(history: Sequence[Turn], n: int) -> list[Turn]:
+    """The earlier exchanges a prompt keeps: the last n to 2n - 1, the first one kept moving n
+    exchanges at a time. From one question to the next the prompt then keeps its beginning, and
+    llama.cpp reads an exchange once as history, not again with every question (a window that
+    slides by one exchange changes the prompt right after the instructions: measured with the
+    1.5B in MEASUREMENTS.md)."""
+    if n <= 0:
+        return []
+    starts = [i for i, t in enumerate(history) if t.role == "user"]
+    if len(starts) <= n:
+        return list(history)
+    first = (len(starts) - n) // n * n
+    return list(history[starts[first]:])
+
+
 class Speculator:
     """Reading a question's excerpts while it is being typed (see Engine.speculate).
 
@@ -185,6 +200,7 @@ class Engine:
         self.options = options
         self.system = system_prompt(prompts)
         self.speculator = speculator or Speculator()
+        self._ahead: tuple[tuple, tuple[str, list[Hit], float]] | None = None  # the last read-ahead's search
 
     def ask(self, question: str, history: Sequence[Turn] = (), options: Options | None = None) -> Answer:
         answer = None
@@ -196,7 +212,14 @@ class Engine:
 
     def retrieve(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
                  docs: Collection[str] = ()) -> tuple[str, list[Hit], float]:
+        """The search query (the question, standing alone) and its hits, and the search's ms.
+
+        A question sent as it was read ahead takes that search's hits (the same: search is
+        deterministic) and says 0 ms."""
         query = standalone(clean_question(question), history)
+        key = (query, k or self.options.top_k, tuple(docs))
+        if self._ahead is not None and self._ahead[0] == key:
+            return query, list(self._ahead[1][1]), 0.0
         hits = self.searcher.search(query, k or self.options.top_k, docs) if docs else \
             self.searcher.search(query, k or self.options.top_k)
         return query, hits, self.searcher.last_ms
@@ -282,9 +305,9 @@ class Engine:
         """Read ahead the prompt of a question being typed: the fixed opening, the conversation,
         the excerpts chosen for the words typed so far, and those words.
 
-        When the question is sent, whatever of it still matches is reused from llama.cpp's cache
-        and only the rest is read (the same tokens, though evaluated in other batches: a near-tie
-        at temperature 0 can go the other way, so it is off by default). A newer
+        When the question is sent, its search is taken from here if the words are the same, and
+        whatever of the prompt still matches is reused from llama.cpp's cache: only the rest is
+        read (the same answer as without: see llm.MIN_BATCH). A newer
         speculation stops this one once it has its own excerpts; a question sent stops it at
         once (`Speculator.interrupt`). Gives up when the model stays busy for half a second, or
         when the question would be declined without the model. Returns what it did, or None.
@@ -297,7 +320,8 @@ class Engine:
             question = clean_question(partial)
         except InputError:
             return None
-        query, hits, _ = self.retrieve(question, history, o.top_k, o.docs)
+        query, hits, ms = self.retrieve(question, history, o.top_k, o.docs)
+        self._ahead = ((query, o.top_k, tuple(o.docs)), (query, hits, ms))
         if (stop is not None and stop.is_set()) or not self.relevant(query, hits, o):
             return None
         _, passages = self.excerpts(query, hits, o)
@@ -352,6 +376,6 @@ class Engine:
         user = self.prompts.render("user", passages=block, question=question)
         if looks_english(question):  # said once more, last, where a small model heeds it
             user += "\n" + self.prompts.render("english")
-        past = list(history)[-2 * o.history_turns:]
-        past = [Turn(t.role, t.content[:600]) for t in past if t.role in ("user", "assistant")]
+        past = [Turn(t.role, t.content[:600]) for t in window(history, o.history_turns)
+                if t.role in ("user", "assistant")]
         return [Turn("system", self.system), *past, Turn("user", user)]

@@ -49,6 +49,12 @@ WATCH = """() => {
 }"""
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds the server has used (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -84,12 +90,14 @@ def run(data: Path, questions: list[str], speculate: bool) -> list[dict]:
             time.sleep(3)  # the prompt's opening is evaluated in the background after start-up
             for n, q in enumerate(questions, 1):
                 page.evaluate(WATCH)
+                cpu0 = _cpu_s(proc.pid)
                 page.click("#question textarea")
                 half = q.rfind(" ", 0, len(q) // 2) + 1
                 page.keyboard.type(q[:half], delay=166)  # ~6 characters a second
                 time.sleep(1.0)  # a pause to think
                 page.keyboard.type(q[half:], delay=166)
                 time.sleep(0.2)
+                typing_cpu = _cpu_s(proc.pid) - cpu0  # what reading ahead cost while typing
                 page.keyboard.press("Enter")
                 page.wait_for_function("([n]) => document.querySelectorAll('#chat .timings').length >= n",
                                        arg=[n], timeout=300_000)
@@ -99,7 +107,8 @@ def run(data: Path, questions: list[str], speculate: bool) -> list[dict]:
                 rows.append({"question": q, "enter_to_first_word_ms": round(t["first"] - t["enter"]),
                              "first_text": t.get("text"),
                              "prompt_tokens": int(m.group(1)) if m else None,
-                             "evaluated_after_enter": int(m.group(2)) if m else None})
+                             "evaluated_after_enter": int(m.group(2)) if m else None,
+                             "cpu_while_typing_s": round(typing_cpu, 2)})
             browser.close()
     finally:
         proc.terminate()
@@ -123,8 +132,14 @@ def main() -> int:
                 continue
             rows = run(data, questions, speculate)
             ms = sorted(x["enter_to_first_word_ms"] for x in rows)
+            read = [x["evaluated_after_enter"] for x in rows if x["evaluated_after_enter"] is not None]
             out["runs"].append({"speculate": speculate, "p50_ms": statistics.median(ms),
-                                "p90_ms": ms[int(0.9 * (len(ms) - 1) + 0.5)], "rows": rows})
+                                "p90_ms": ms[int(0.9 * (len(ms) - 1) + 0.5)],
+                                "evaluated_after_enter_p50": statistics.median(read) if read else None,
+                                # the whole prompt read before Enter: only the last tokens left
+                                "all_read_ahead": sum(r <= 16 for r in read),
+                                "cpu_while_typing_s_p50": statistics.median(x["cpu_while_typing_s"] for x in rows),
+                                "rows": rows})
             print(json.dumps(out["runs"][-1] | {"rows": None}), file=sys.stderr, flush=True)
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0

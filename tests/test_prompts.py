@@ -81,3 +81,16 @@ def test_a_stray_dollar_in_a_prompt_file_is_an_error_not_a_crash(tmp_path):
     (tmp_path / "english.txt").write_text("Coût : 5 $ par mois", encoding="utf-8")
     with pytest.raises(ConfigError, match="english"):
         Prompts(tmp_path).render("english")
+
+
+def test_the_kept_exchanges_move_two_at_a_time_so_the_prompt_keeps_its_beginning():
+    from chatbot.rag import window
+
+    history: list[Turn] = []
+    kept = []
+    for i in range(1, 8):
+        kept.append([t.content for t in window(history, 2) if t.role == "user"])
+        history += [Turn("user", f"q{i}"), Turn("assistant", f"r{i}")]
+    assert kept == [[], ["q1"], ["q1", "q2"], ["q1", "q2", "q3"], ["q3", "q4"], ["q3", "q4", "q5"],
+                    ["q5", "q6"]]
+    assert window(history, 0) == []
