@@ -74,3 +74,28 @@ def test_excerpts_keep_the_sentences_that_answer_within_the_budget():
     # a chosen sentence that opens with a pronoun brings the one it leans on
     [only] = select("Quand a-t-il été publié en 2024 ?", hits[:1], budget=120, idf=bm.idf)
     assert "Il a été publié en 2024." in only.text and "Martinet" in only.text
+
+
+def test_bm25_gives_the_scores_of_an_independent_implementation():
+    """bm25s (Lucene's BM25) over the same analysed terms: the same scores, up to Lucene leaving
+    out the constant factor k1 + 1."""
+    import bm25s
+
+    from chatbot.text import analyze
+
+    texts = ["Mistral AI, fondée à Paris en 2023, publie Mistral 7B sous licence Apache 2.0.",
+             "IBM publie les modèles Granite 3.0 sous licence Apache 2.0 ; Granite compte 8 milliards "
+             "de paramètres.",
+             "Meta publie Llama sous une licence communautaire, plus restrictive.",
+             "Les modèles ouverts sont publiés sur Hugging Face et GitHub.",
+             "La licence Apache 2.0 permet l'usage commercial des modèles publiés.",
+             "Le sommet de Bletchley Park a réuni les gouvernements sur la sécurité de l'IA."]
+    ours = BM25(texts, k1=1.2, b=0.75)
+    ref = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
+    ref.index([analyze(t) for t in texts], show_progress=False)
+    for q in ["Sous quelle licence les modèles Granite sont-ils publiés ?", "Où Mistral AI a-t-elle été fondée ?",
+              "licence licence Apache", "Qui a organisé le sommet sur la sécurité ?"]:
+        terms = sorted(set(analyze(q)) & set(ref.vocab_dict))
+        want = ref.get_scores(terms) * (1.2 + 1)
+        assert np.allclose(ours.scores(q), want, rtol=1e-5, atol=1e-6), q
+        assert want.max() > 0, q
