@@ -337,9 +337,9 @@ class LlamaModel:
     def eval_time(self, tokens: Sequence[int], *, start: int = 0) -> float:
         """Raw llama.cpp time (ms) to evaluate tokens[start:] after tokens[:start] (untimed)."""
         self._llm.reset()  # eval() then drops the cached positions from n_tokens on
+        self._exact = 0
         if start:
-            self._llm.eval(list(tokens[:start]))
+            self._read(tokens[:start], 0)
         t0 = time.perf_counter()
-        self._llm.eval(list(tokens[start:]))
-        self._exact = 0  # read in batches of any size: nothing of it is reused
+        self._read(tokens, start)
         return (time.perf_counter() - t0) * 1000
