@@ -234,7 +234,7 @@ class LlamaModel:
         if self._llm is None:
             return 0, 0
         tokens = self.tokenize(prompt)[:-2]
-        start = min(_shared(self._held(), tokens), self._exact, len(tokens))
+        start = min(_shared(self._held(), tokens), self._exact)
         done = start
         while len(tokens) - done >= MIN_BATCH and not stop.is_set():
             piece = min(batch, len(tokens) - done)
@@ -284,12 +284,13 @@ class LlamaModel:
                 "Ask a shorter question, use fewer passages, or raise CHATBOT_N_CTX."
             )
         max_tokens = min(max_tokens, self.n_ctx - len(tokens))
+        start = self.cached_prefix(tokens)
         stats.prompt_tokens = len(tokens)
-        stats.evaluated_tokens = len(tokens) - self.cached_prefix(tokens)
+        stats.evaluated_tokens = len(tokens) - start
         t0 = time.perf_counter()
         # the prompt is read here, by the rule of MIN_BATCH; the completion then takes its last
         # token again alone (llama-cpp-python's way to get the logits), as it always does
-        self._read(tokens, self.cached_prefix(tokens))
+        self._read(tokens, start)
         if alt and not prefix:
             stats.alt_p = self._first_token_p(alt)
         first = None

@@ -177,8 +177,6 @@ class Speculator:
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._stop = threading.Event()
-        self.read = 0  # tokens evaluated while typing, in all
-        self.runs = 0
 
     def begin(self) -> threading.Event:
         with self._guard:
@@ -200,7 +198,7 @@ class Engine:
         self.options = options
         self.system = system_prompt(prompts)
         self.speculator = speculator or Speculator()
-        self._ahead: tuple[tuple, tuple[str, list[Hit], float]] | None = None  # the last read-ahead's search
+        self._ahead: tuple[tuple, list[Hit]] | None = None  # the last read-ahead's search and its hits
 
     def ask(self, question: str, history: Sequence[Turn] = (), options: Options | None = None) -> Answer:
         answer = None
@@ -211,17 +209,19 @@ class Engine:
         return answer
 
     def retrieve(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-                 docs: Collection[str] = ()) -> tuple[str, list[Hit], float]:
+                 docs: Collection[str] = (), *, ahead: bool = False) -> tuple[str, list[Hit], float]:
         """The search query (the question, standing alone) and its hits, and the search's ms.
 
-        A question sent as it was read ahead takes that search's hits (the same: search is
-        deterministic) and says 0 ms."""
+        A search made `ahead` (while the question is typed) is kept: the question sent with the
+        same words takes its hits (the same: search is deterministic) and says 0 ms."""
         query = standalone(clean_question(question), history)
-        key = (query, k or self.options.top_k, tuple(docs))
+        k = k or self.options.top_k
+        key = (query, k, tuple(docs))
         if self._ahead is not None and self._ahead[0] == key:
-            return query, list(self._ahead[1][1]), 0.0
-        hits = self.searcher.search(query, k or self.options.top_k, docs) if docs else \
-            self.searcher.search(query, k or self.options.top_k)
+            return query, list(self._ahead[1]), 0.0
+        hits = self.searcher.search(query, k, docs) if docs else self.searcher.search(query, k)
+        if ahead:
+            self._ahead = (key, hits)
         return query, hits, self.searcher.last_ms
 
     def relevant(self, query: str, hits: Sequence[Hit], options: Options | None = None) -> bool:
@@ -320,8 +320,7 @@ class Engine:
             question = clean_question(partial)
         except InputError:
             return None
-        query, hits, ms = self.retrieve(question, history, o.top_k, o.docs)
-        self._ahead = ((query, o.top_k, tuple(o.docs)), (query, hits, ms))
+        query, hits, _ = self.retrieve(question, history, o.top_k, o.docs, ahead=True)
         if (stop is not None and stop.is_set()) or not self.relevant(query, hits, o):
             return None
         _, passages = self.excerpts(query, hits, o)
@@ -341,8 +340,6 @@ class Engine:
             reused, read = model.prefill(prompt[: cut + len(question)], stop)
         finally:
             model.lock.release()
-        self.speculator.read += read
-        self.speculator.runs += 1
         return {"reused": reused, "read": read, "excerpts": [(p.doc, p.position) for p in passages]}
 
     def objection(self, question: str, text: str, cite: CitationStream, passages: Sequence[Source],

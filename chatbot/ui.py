@@ -133,6 +133,11 @@ def sources_html(answer: Answer, context, *, removed: set[str] | frozenset[str] 
 EMPTY_SOURCES = "<p><em>Les passages cités apparaîtront ici.</em></p>"
 
 
+def chosen(scope) -> list[str]:
+    """The documents picked in « Documents interrogés » (the widget may give None or blanks)."""
+    return [d for d in scope or [] if d]
+
+
 def conversation_label(c) -> str:
     return f"{c.title} · {time.strftime('%d/%m %H:%M', time.localtime(c.updated))}"
 
@@ -328,7 +333,7 @@ class Page:
         message = (message or "").strip()
         if not message:
             raise gr.Error("La question est vide : écrivez une question sur vos documents.")
-        scope = [d for d in (scope or []) if d]
+        scope = chosen(scope)
         history = self.store.history(user, cid) if cid else []
         cid, mid = self.store.ask(user, cid, message, scope)  # written before anything else happens
         listed = gr.update(choices=self.conversation_choices(user, search), value=cid)
@@ -373,7 +378,7 @@ class Page:
             user = self.user_of(request)
             history = self.store.history(user, cid) if cid else []
             engine = self.app.engine()
-            docs = tuple(d for d in scope or [] if d)
+            docs = tuple(chosen(scope))
             engine.speculate(text, history, replace(engine.options, docs=docs))
         except ChatbotError:
             pass  # the question itself will say what is wrong when it is sent
@@ -423,7 +428,7 @@ class Page:
 
     def remember_scope(self, cid, scope, request):
         if cid:
-            self.store.set_scope(self.user_of(request), cid, [d for d in scope or [] if d])
+            self.store.set_scope(self.user_of(request), cid, chosen(scope))
 
     def on_load(self, request):
         """The tab's user's conversations, and the documents (read once for the picker and the table)."""
