@@ -9,6 +9,7 @@ One Llama context cannot serve two requests at once: callers hold `lock` while g
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -61,6 +62,18 @@ def _model_params(*, repack: bool) -> Iterator[None]:
 # more, and a cached token is reused only when it was read so: an answer is then the same
 # whatever was read before it (another question, or the same one while it was typed).
 MIN_BATCH = 8
+
+
+def _set_abort(ctx: Any, callback: Any) -> None:
+    """llama.cpp's abort check for a context (None: none), which llama-cpp-python does not bind."""
+    import ctypes
+
+    import llama_cpp
+
+    fn = llama_cpp.llama_cpp._lib.llama_set_abort_callback
+    fn.argtypes = [ctypes.c_void_p, llama_cpp.ggml_abort_callback, ctypes.c_void_p]
+    fn.restype = None
+    fn(ctx, callback or llama_cpp.ggml_abort_callback(), None)
 
 
 def _shared(a: Sequence[int], b: Sequence[int]) -> int:
@@ -137,6 +150,8 @@ class LlamaModel:
         )
         self.lock = threading.Lock()
         self._exact = 0  # the cached tokens before this one were all read in batches of MIN_BATCH or more
+        self._logits_at = -1  # the cached tokens whose last one's logits llama.cpp holds (after a read)
+        self._aborting = threading.Event()  # a reading ahead is being stopped in mid-batch
 
     def _token_text(self, token: int) -> str:
         if token < 0:
@@ -207,40 +222,79 @@ class LlamaModel:
         """The tokens whose state llama.cpp holds now."""
         return list(self._llm._input_ids[: self._llm.n_tokens])
 
-    def cached_prefix(self, tokens: Sequence[int]) -> int:
-        """How many of `tokens` can be taken from the cache: held, read in large batches, and
-        leaving at least MIN_BATCH to read (see MIN_BATCH)."""
-        n = min(_shared(self._held(), tokens), self._exact)
-        return max(0, min(n, len(tokens) - MIN_BATCH))
-
-    def _read(self, tokens: Sequence[int], start: int) -> None:
+    def _read(self, tokens: Sequence[int], start: int) -> bool:
         """Evaluate tokens[start:] after the cached tokens[:start] in one batch (of MIN_BATCH or
-        more, unless the prompt is shorter)."""
+        more, unless the prompt is shorter). False when a reading ahead was stopped during it:
+        llama.cpp then drops the batch, and the cache ends at `start`."""
         self._llm.n_tokens = start
         self._exact = min(self._exact, start)
-        self._llm.eval(list(tokens[start:]))
+        self._logits_at = -1
+        try:
+            self._llm.eval(list(tokens[start:]))
+        except RuntimeError:
+            if not self._aborting.is_set():
+                raise
+            self._llm.n_tokens = start
+            return False
         if len(tokens) - start >= MIN_BATCH:
             self._exact = len(tokens)
+        self._logits_at = len(tokens)
+        return True
 
-    def prefill(self, prompt: str, stop, *, batch: int = 16) -> tuple[int, int]:
-        """Evaluate the tokens of `prompt` ahead of a question (speculation), `batch` at a time,
-        giving up as soon as `stop` (a threading.Event) is set. Hold `lock`.
+    def cached_prefix(self, tokens: Sequence[int]) -> int:
+        """How many of `tokens` can be taken from the cache: held, read in large batches, and
+        leaving at least MIN_BATCH to read (see MIN_BATCH); all of them when the whole prompt
+        was read so and its last token's logits are still there (read ahead: nothing is left)."""
+        n = min(_shared(self._held(), tokens), self._exact)
+        if n == len(tokens) == self._llm.n_tokens == self._logits_at:
+            return n
+        return max(0, min(n, len(tokens) - MIN_BATCH))
 
-        What is held already is kept; what differs is dropped first. The last two tokens are
-        left out: the question's first words may merge with them into other tokens; so is a
-        last piece shorter than MIN_BATCH (read with the rest of the question). Returns
-        (tokens reused, tokens evaluated).
+    def prefill(self, prompt: str, stop: threading.Event, *, batch: int = 64) -> tuple[int, int]:
+        """Evaluate the tokens of `prompt` (a whole prompt, as a question sent now would have
+        it) ahead of the question, `batch` at a time, giving up as soon as `stop` is set: the
+        batch in progress is abandoned at once. Hold `lock`.
+
+        What is held already is kept; what differs is dropped first. Every batch has MIN_BATCH
+        tokens or more, so that a prompt read to its end needs nothing more read when it is
+        sent, and answers as it would without reading ahead. Returns (tokens reused, tokens
+        evaluated).
         """
         if self._llm is None:
             return 0, 0
-        tokens = self.tokenize(prompt)[:-2]
-        start = min(_shared(self._held(), tokens), self._exact)
+        tokens = self.tokenize(prompt)
+        start = self.cached_prefix(tokens)
         done = start
-        while len(tokens) - done >= MIN_BATCH and not stop.is_set():
-            piece = min(batch, len(tokens) - done)
-            self._read(tokens[: done + piece], done)
-            done += piece
+        with self._abortable(stop):
+            while done < len(tokens) and not stop.is_set():
+                end = done + batch if len(tokens) - done - batch >= MIN_BATCH else len(tokens)
+                if not self._read(tokens[:end], done):
+                    break
+                done = end
         return start, done - start
+
+    @contextlib.contextmanager
+    def _abortable(self, stop: threading.Event) -> Iterator[None]:
+        """llama.cpp checks `stop` between the steps of a batch while this is in force."""
+        import llama_cpp
+
+        @llama_cpp.ggml_abort_callback
+        def check(_: Any) -> bool:
+            if stop.is_set():
+                self._aborting.set()
+                return True
+            return False
+
+        quiet = logging.getLogger("llama-cpp-python")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)  # a stopped batch is logged by llama.cpp as an error
+        _set_abort(self._llm.ctx, check)
+        try:
+            yield
+        finally:
+            _set_abort(self._llm.ctx, None)
+            quiet.setLevel(level)
+            self._aborting.clear()
 
     def prime(self, system: str) -> int:
         """Evaluate once what every prompt opens with: the system turn and the template's text up
@@ -290,7 +344,8 @@ class LlamaModel:
         t0 = time.perf_counter()
         # the prompt is read here, by the rule of MIN_BATCH; the completion then takes its last
         # token again alone (llama-cpp-python's way to get the logits), as it always does
-        self._read(tokens, start)
+        if start < len(tokens):
+            self._read(tokens, start)
         if alt and not prefix:
             stats.alt_p = self._first_token_p(alt)
         first = None
@@ -316,6 +371,7 @@ class LlamaModel:
         finally:
             pieces.close()
             self._exact = min(self._exact, len(tokens) - 1)  # the last one, and the answer: one by one
+            self._logits_at = -1
             end = time.perf_counter()
             stats.gen_tokens = max(self._llm.n_tokens - len(tokens), 0)
             stats.gen_ms = (end - (first or end)) * 1000

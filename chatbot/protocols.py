@@ -61,7 +61,7 @@ class ReadsAhead(ChatModel, Protocol):
         """The prompt text per the model's chat template, and its stop strings."""
         ...
 
-    def prefill(self, prompt: str, stop: threading.Event, *, batch: int = 16) -> tuple[int, int]:
+    def prefill(self, prompt: str, stop: threading.Event, *, batch: int = 64) -> tuple[int, int]:
         """Read `prompt` into the cache until `stop` is set: tokens reused, tokens read."""
         ...
 

@@ -70,6 +70,13 @@ def system_prompt(prompts: Prompts) -> str:
     return prompts.render("system", decline=DECLINE)
 
 
+def guess(partial: str) -> str:
+    """The question being typed, as it would read if it were sent now: a question ends with a
+    question mark (in French, after a space)."""
+    q = clean_question(partial)
+    return q if q.endswith("?") else f"{q} ?"
+
+
 def clean_question(question: str) -> str:
     q = " ".join(_CONTROL.sub(" ", question or "").split())
     if not q:
@@ -177,16 +184,25 @@ class Speculator:
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._stop = threading.Event()
+        self._messages: list[Turn] = []  # the prompt being read ahead
 
-    def begin(self) -> threading.Event:
+    def begin(self, messages: Sequence[Turn] = ()) -> threading.Event | None:
+        """Stop the reading ahead in progress and start another, for the prompt of `messages`;
+        None when that very prompt is being read (or was read) already."""
         with self._guard:
+            if messages and list(messages) == self._messages and not self._stop.is_set():
+                return None
             self._stop.set()
             self._stop = threading.Event()
+            self._messages = list(messages)
             return self._stop
 
-    def interrupt(self) -> None:
+    def interrupt(self, messages: Sequence[Turn] = ()) -> None:
+        """Stop the reading ahead, unless it reads the prompt of `messages`: the question sent
+        then waits for it, as it would have read the same tokens itself."""
         with self._guard:
-            self._stop.set()
+            if not messages or list(messages) != self._messages:
+                self._stop.set()
 
 
 class Engine:
@@ -268,7 +284,7 @@ class Engine:
         cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
         stats = GenStats()
         pieces: list[str] = []
-        self.speculator.interrupt()  # a question sent never waits for one being typed
+        self.speculator.interrupt(messages)  # a question sent never waits for another one
         with self.model.lock:
             for delta in self.model.stream(
                 messages, max_tokens=o.max_tokens, temperature=o.temperature, seed=o.seed,
@@ -302,22 +318,24 @@ class Engine:
 
     def speculate(self, partial: str, history: Sequence[Turn] = (), options: Options | None = None,
                   stop: threading.Event | None = None) -> dict | None:
-        """Read ahead the prompt of a question being typed: the fixed opening, the conversation,
-        the excerpts chosen for the words typed so far, and those words.
+        """Read ahead the prompt of a question being typed, as if it were sent now: the fixed
+        opening, the conversation, the excerpts chosen for the words typed so far, those words
+        and the template's closing (see `guess`).
 
         When the question is sent, its search is taken from here if the words are the same, and
         whatever of the prompt still matches is reused from llama.cpp's cache: only the rest is
-        read (the same answer as without: see llm.MIN_BATCH). A newer
-        speculation stops this one once it has its own excerpts; a question sent stops it at
-        once (`Speculator.interrupt`). Gives up when the model stays busy for half a second, or
-        when the question would be declined without the model. Returns what it did, or None.
+        read, nothing at all when the guess was right (the same answer as without: see
+        llm.MIN_BATCH). A newer speculation stops this one once it has its own excerpts, and a
+        question sent stops it at once unless it is this very prompt (`Speculator`). Gives up
+        when the model stays busy for half a second, or when the question would be declined
+        without the model. Returns what it did, or None.
         """
         model = self.model
         if not isinstance(model, ReadsAhead):  # a remote model: its server keeps its own cache
             return None
         o = options or self.options
         try:
-            question = clean_question(partial)
+            question = guess(partial)
         except InputError:
             return None
         query, hits, _ = self.retrieve(question, history, o.top_k, o.docs, ahead=True)
@@ -326,21 +344,21 @@ class Engine:
         _, passages = self.excerpts(query, hits, o)
         messages = self.messages(question, history, passages, o)
         prompt, _ = model.render(messages)
-        cut = prompt.rfind(question)
-        if cut <= 0:
-            return None
         # the one before stops now, not at every key: what it read is kept where it still fits
-        stop = stop or self.speculator.begin()
+        stop = stop or self.speculator.begin(messages)
+        if stop is None:
+            return None  # this prompt is being read already
         if not model.lock.acquire(timeout=0.5):
+            stop.set()  # given up: the same prompt may be tried again
             return None
         try:
             if stop.is_set():
                 return None
-            # the words typed so far too: a question grows at its end, so they are its beginning
-            reused, read = model.prefill(prompt[: cut + len(question)], stop)
+            reused, read = model.prefill(prompt, stop)
         finally:
             model.lock.release()
-        return {"reused": reused, "read": read, "excerpts": [(p.doc, p.position) for p in passages]}
+        return {"question": question, "reused": reused, "read": read,
+                "excerpts": [(p.doc, p.position) for p in passages]}
 
     def objection(self, question: str, text: str, cite: CitationStream, passages: Sequence[Source],
                   excerpts: Sequence, decline_p: float | None, o: Options) -> str:

@@ -7,6 +7,9 @@ a second with a pause in the middle. The time is taken inside the page: a keydow
 Enter, a MutationObserver on the conversation notes the first text of the new answer.
 
     python scripts/page_latency.py DATA_DIR [N_QUESTIONS] [ROUNDS]   # DATA_DIR: `chatbot ingest seeds` made it
+
+Enter is pressed 0.2 s after the last key (ENTER_AFTER_S=2 for a person who reads the question
+over before sending it); ONLY=true or ONLY=false runs one configuration.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ENTER_AFTER_S = float(os.environ.get("ENTER_AFTER_S", "0.2"))  # from the last key typed to Enter
 WATCH = """() => {
   window.__t = {enter: null, first: null};
   const bots = () => document.querySelectorAll('#chat .message.bot, #chat [data-testid=bot]');
@@ -96,7 +100,7 @@ def run(data: Path, questions: list[str], speculate: bool) -> list[dict]:
                 page.keyboard.type(q[:half], delay=166)  # ~6 characters a second
                 time.sleep(1.0)  # a pause to think
                 page.keyboard.type(q[half:], delay=166)
-                time.sleep(0.2)
+                time.sleep(ENTER_AFTER_S)
                 typing_cpu = _cpu_s(proc.pid) - cpu0  # what reading ahead cost while typing
                 page.keyboard.press("Enter")
                 page.wait_for_function("([n]) => document.querySelectorAll('#chat .timings').length >= n",

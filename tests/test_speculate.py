@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from chatbot.llm import MIN_BATCH
 from conftest import ROOT
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
@@ -22,18 +23,52 @@ def test_what_was_read_ahead_is_not_read_again_and_the_answers_are_the_same(seed
     opts = replace(engine.options, temperature=0.0)
     questions = _questions(10)
     plain = [engine.ask(q, options=opts) for q in questions]
-    for q, before in zip(questions, plain, strict=True):
+    for i, (q, before) in enumerate(zip(questions, plain, strict=True)):
         words = q.split()
-        for n in range(2, len(words)):  # a pause after each word, as typing goes
-            engine.speculate(" ".join(words[:n]), options=opts)
-        done = engine.speculate(q, options=opts)  # and one just before Enter
-        assert done is not None, q
+        # a pause after each word as typing goes, up to the last one (with its question mark:
+        # the whole prompt is read) or only up to the one before
+        last = len(words) if i % 2 else len(words) - 2
+        for n in range(2, last + 1):
+            done = engine.speculate(" ".join(words[:n]), options=opts)
+        assert done is not None and (done["question"] == q) == bool(i % 2), (q, done)
         a = engine.ask(q, options=opts)
-        # only the question's last tokens and the template's closing are left to read
-        assert a.timings.evaluated_tokens <= 16 < before.timings.evaluated_tokens, (q, a.timings)
+        if i % 2:
+            assert a.timings.evaluated_tokens == 0 < before.timings.evaluated_tokens, (q, a.timings)
+        else:  # the last word was not read ahead: from where it changed the prompt on
+            assert a.timings.evaluated_tokens >= MIN_BATCH, (q, a.timings)
         # word for word, with the same sources, as without reading ahead
         assert (a.answer, a.refused, [s.doc for s in a.sources]) == \
             (before.answer, before.refused, [s.doc for s in before.sources]), q
+
+
+def test_a_question_is_guessed_as_it_would_be_sent():
+    from chatbot.rag import guess
+
+    assert guess("Qui dirige  Mistral AI") == "Qui dirige Mistral AI ?"
+    assert guess("Who leads Mistral AI?") == "Who leads Mistral AI?"
+
+
+def test_reading_ahead_stops_in_the_middle_of_a_batch_and_loses_nothing(seeded_app):
+    import threading
+    import time
+
+    engine = seeded_app.engine()
+    opts = replace(engine.options, temperature=0.0)
+    q = "Quelle est la fonction de Kate Soule chez IBM ?"
+    before = engine.ask(q, options=opts)
+    model = engine.model
+    other = "Où est basée la start-up Mistral AI ?"  # a prompt not read yet
+    prompt = model.render(engine.messages(other, [], engine.excerpts(*engine.retrieve(other)[:2], opts)[1], opts))[0]
+    stop = threading.Event()
+    threading.Timer(0.2, stop.set).start()
+    t0 = time.perf_counter()
+    with model.lock:
+        reused, read = model.prefill(prompt, stop, batch=4096)
+    # one batch of the whole prompt (seconds of work) given up at once, and nothing of it kept
+    assert read == 0 and model.count(prompt) - reused > 100, (reused, read)
+    assert time.perf_counter() - t0 < 1.0
+    a = engine.ask(q, options=opts)
+    assert a.answer == before.answer
 
 
 def test_a_question_sent_stops_the_reading_ahead_at_once(seeded_app):
