@@ -285,6 +285,13 @@ def _free_memory() -> int | None:
     return None
 
 
+def read_ahead_after(text: str) -> float:
+    """How long a pause in typing `text` must last before the question is read ahead."""
+    if text.rstrip().endswith("?"):
+        return SPECULATE_AFTER_S["?"]
+    return SPECULATE_AFTER_S["word" if text[-1:] in WORD_END else "inside"]
+
+
 class Page:
     """What the page does, one method per event: each takes the widgets' values and returns their
     updates, so that a test can call it without a browser. `build` lays out the widgets and wires
@@ -376,8 +383,7 @@ class Page:
         tab = getattr(request, "session_hash", None) or ""
         mark = object()
         self.typing[tab] = mark
-        end = text.rstrip()[-1:]
-        time.sleep(SPECULATE_AFTER_S["?" if end == "?" else "word" if text[-1] in WORD_END else "inside"])
+        time.sleep(read_ahead_after(text))
         if self.typing.get(tab) is not mark:
             return  # typed again since: that call will do it
         try:
@@ -441,6 +447,12 @@ class Page:
         documents = self.app.store().documents()
         return (gr.update(choices=self.conversation_choices(self.user_of(request)), value=None),
                 gr.update(choices=sorted(documents), value=[]), library_rows(documents))
+
+    def documents_changed(self, scope):
+        """The question's scope picker after documents were added or removed: the indexed
+        documents to choose from, and what was chosen, less what is gone."""
+        documents = sorted(self.app.store().documents())
+        return gr.update(choices=documents, value=[d for d in chosen(scope) if d in documents])
 
     def upload(self, files):
         """Index the files received, showing progress as it goes; a generator, so the page updates."""
@@ -640,10 +652,11 @@ def build(app: App):
                          api_visibility="private")
         scope.input(page.remember_scope, [conv_id, scope], None, api_visibility="private")
         files.upload(page.upload, files, [table, upload_msg, cancel_btn], api_visibility="private",
-                     concurrency_id="ingest")
+                     concurrency_id="ingest").then(page.documents_changed, scope, scope, api_visibility="private")
         cancel_btn.click(page.cancel_ingest, None, upload_msg, api_visibility="private", queue=False)
         table.select(page.pick, table, [chosen, remove_btn], api_visibility="private", queue=False)
-        remove_btn.click(page.remove, chosen, [table, upload_msg, chosen, remove_btn], api_visibility="private")
+        remove_btn.click(page.remove, chosen, [table, upload_msg, chosen, remove_btn], api_visibility="private"
+                         ).then(page.documents_changed, scope, scope, api_visibility="private")
         load.click(page.load_model, picker, [model_msg, status_md], api_visibility="private")
 
         def ask(question: str, history: list[dict] | None = None, docs: list[str] | None = None) -> dict:

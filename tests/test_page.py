@@ -178,6 +178,9 @@ def test_upload_a_document_and_ask_about_it(page, tmp_path):
     page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('hirondelle.md indexé')",
                            timeout=120_000)
     assert "✅ hirondelle.md indexé" in page.inner_text("#upload-status")
+    page.click("#scope input")  # the question's scope picker offers it without a reload
+    assert page.get_by_role("option", name="hirondelle.md").count() == 1
+    page.keyboard.press("Escape")
     answer = ask(page, "Combien de membres compte le projet Hirondelle ?", 1)
     assert "dix-sept" in answer or "17" in answer
     page.get_by_role("tab", name="Sources").click()

@@ -44,6 +44,9 @@ def test_upload_indexes_what_it_can_read_and_names_what_it_refuses(page, tmp_pat
     assert [row[0] for row in table] == ["granite.txt", "mistral.md — Mistral"]  # the latest first
     assert len(table[0]) == len(LIBRARY_COLUMNS) and cancel["visible"] is False
     assert (page.uploads / "granite.txt").is_file() and not (page.uploads / "tableau.bin").exists()
+    # the question's scope picker offers the new document at once, and keeps what was chosen
+    scope = page.documents_changed(["mistral.md"])
+    assert scope["choices"] == ["granite.txt", "mistral.md"] and scope["value"] == ["mistral.md"]
 
 
 def test_a_row_clicked_is_chosen_then_removed(page):
@@ -53,6 +56,7 @@ def test_a_row_clicked_is_chosen_then_removed(page):
     table, message, chosen, button = page.remove(name)
     assert table == [] and "mistral.md retiré" in message and chosen is None
     assert page.app.store().documents() == {}
+    assert page.documents_changed(["mistral.md"]) == gr.update(choices=[], value=[])  # gone from the picker too
     assert page.remove(None)[1] == "Cliquez d'abord sur un document du tableau."
 
 
@@ -103,3 +107,11 @@ def test_the_first_load_lists_the_users_conversations_and_the_documents(page):
 def test_reading_ahead_switched_off_does_nothing(page):
     assert page.speculate("Qui a fondé", None, [], _as("alice")) is None
     assert page.typing == {}
+
+
+def test_a_question_is_read_ahead_after_a_word_not_inside_one():
+    from chatbot.ui import read_ahead_after
+
+    inside, word, asked = (read_ahead_after(t) for t in ("Qui a fondé Mist", "Qui a fondé Mistral ", "Qui a fondé Mistral ?"))
+    assert asked < word < inside
+    assert read_ahead_after("Qui a fondé Mistral,") == word and read_ahead_after("Qui ? ") == asked
