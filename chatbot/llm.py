@@ -152,6 +152,7 @@ class LlamaModel:
         self._exact = 0  # the cached tokens before this one were all read in batches of MIN_BATCH or more
         self._logits_at = -1  # the cached tokens whose last one's logits llama.cpp holds (after a read)
         self._aborting = threading.Event()  # a reading ahead is being stopped in mid-batch
+        self._reading: list[int] = []  # the tokens held once the batch being read ahead is done
 
     def _token_text(self, token: int) -> str:
         if token < 0:
@@ -250,10 +251,12 @@ class LlamaModel:
             return n
         return max(0, min(n, len(tokens) - MIN_BATCH))
 
-    def prefill(self, prompt: str, stop: threading.Event, *, batch: int = 64) -> tuple[int, int]:
+    def prefill(self, prompt: str, stop: threading.Event, *, abort: threading.Event | None = None,
+                batch: int = 64) -> tuple[int, int]:
         """Evaluate the tokens of `prompt` (a whole prompt, as a question sent now would have
-        it) ahead of the question, `batch` at a time, giving up as soon as `stop` is set: the
-        batch in progress is abandoned at once. Hold `lock`.
+        it) ahead of the question, `batch` at a time, until `stop` is set (then after the batch
+        in progress) or `abort` (then at once, the batch in progress abandoned; `stop` when
+        None). Hold `lock`.
 
         What is held already is kept; what differs is dropped first. Every batch has MIN_BATCH
         tokens or more, so that a prompt read to its end needs nothing more read when it is
@@ -262,16 +265,29 @@ class LlamaModel:
         """
         if self._llm is None:
             return 0, 0
+        abort = abort or stop
         tokens = self.tokenize(prompt)
         start = self.cached_prefix(tokens)
         done = start
-        with self._abortable(stop):
-            while done < len(tokens) and not stop.is_set():
+        with self._abortable(abort):
+            while done < len(tokens) and not stop.is_set() and not abort.is_set():
                 end = done + batch if len(tokens) - done - batch >= MIN_BATCH else len(tokens)
-                if not self._read(tokens[:end], done):
-                    break
+                self._reading = list(tokens[:end])
+                try:
+                    if not self._read(tokens[:end], done):
+                        break
+                finally:
+                    self._reading = []
                 done = end
         return start, done - start
+
+    def reading_into(self, prompt: str) -> bool:
+        """Whether the batch being read ahead now ends inside `prompt`'s tokens (it is their
+        beginning): finishing it is then not wasted on that prompt. Needs no lock."""
+        reading = self._reading
+        if not reading or self._llm is None:
+            return False
+        return self.tokenize(prompt)[:len(reading)] == reading
 
     @contextlib.contextmanager
     def _abortable(self, stop: threading.Event) -> Iterator[None]:

@@ -61,8 +61,14 @@ class ReadsAhead(ChatModel, Protocol):
         """The prompt text per the model's chat template, and its stop strings."""
         ...
 
-    def prefill(self, prompt: str, stop: threading.Event, *, batch: int = 64) -> tuple[int, int]:
-        """Read `prompt` into the cache until `stop` is set: tokens reused, tokens read."""
+    def prefill(self, prompt: str, stop: threading.Event, *, abort: threading.Event | None = None,
+                batch: int = 64) -> tuple[int, int]:
+        """Read `prompt` into the cache until `stop` is set (after a batch) or `abort` (at
+        once): tokens reused, tokens read."""
+        ...
+
+    def reading_into(self, prompt: str) -> bool:
+        """Whether the batch being read ahead now is the beginning of `prompt`'s tokens."""
         ...
 
 

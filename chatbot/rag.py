@@ -175,34 +175,44 @@ def window(history: Sequence[Turn], n: int) -> list[Turn]:
 
 
 class Speculator:
-    """Reading a question's excerpts while it is being typed (see Engine.speculate).
+    """Reading a question's prompt while it is being typed (see Engine.speculate).
 
-    One per loaded model: a new speculation stops the one before, and a question that is sent
-    stops any, so that it never waits for more than one small batch of tokens.
+    One per loaded model, reading one prompt at a time. A newer one stops the one before: after
+    the batch in progress when that batch is the beginning of the newer prompt too (finishing
+    it is not wasted), at once otherwise. A question sent stops it likewise, unless it is that
+    very prompt: the question then waits for it, as it would have read the same tokens itself.
     """
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
-        self._stop = threading.Event()
+        self._stop = threading.Event()  # stop after the batch in progress
+        self._abort = threading.Event()  # stop at once
         self._messages: list[Turn] = []  # the prompt being read ahead
 
-    def begin(self, messages: Sequence[Turn] = ()) -> threading.Event | None:
-        """Stop the reading ahead in progress and start another, for the prompt of `messages`;
-        None when that very prompt is being read (or was read) already."""
+    def begin(self, messages: Sequence[Turn] = (), *, keep: bool = False
+              ) -> tuple[threading.Event, threading.Event] | None:
+        """Stop the reading ahead in progress (`keep`: after its batch) and start one for the
+        prompt of `messages`: its (stop, abort) events. None when that very prompt is being
+        read (or was read) already."""
         with self._guard:
             if messages and list(messages) == self._messages and not self._stop.is_set():
                 return None
-            self._stop.set()
-            self._stop = threading.Event()
+            self._end(keep)
+            self._stop, self._abort = threading.Event(), threading.Event()
             self._messages = list(messages)
-            return self._stop
+            return self._stop, self._abort
 
-    def interrupt(self, messages: Sequence[Turn] = ()) -> None:
-        """Stop the reading ahead, unless it reads the prompt of `messages`: the question sent
-        then waits for it, as it would have read the same tokens itself."""
+    def interrupt(self, messages: Sequence[Turn] = (), *, keep: bool = False) -> None:
+        """Stop the reading ahead (`keep`: after its batch), unless it reads the prompt of
+        `messages`."""
         with self._guard:
             if not messages or list(messages) != self._messages:
-                self._stop.set()
+                self._end(keep)
+
+    def _end(self, keep: bool) -> None:
+        self._stop.set()
+        if not keep:
+            self._abort.set()
 
 
 class Engine:
@@ -284,7 +294,9 @@ class Engine:
         cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
         stats = GenStats()
         pieces: list[str] = []
-        self.speculator.interrupt(messages)  # a question sent never waits for another one
+        # a question sent never waits for another one's reading, only for a batch of its own
+        keep = isinstance(self.model, ReadsAhead) and self.model.reading_into(self.model.render(messages)[0])
+        self.speculator.interrupt(messages, keep=keep)
         with self.model.lock:
             for delta in self.model.stream(
                 messages, max_tokens=o.max_tokens, temperature=o.temperature, seed=o.seed,
@@ -345,16 +357,20 @@ class Engine:
         messages = self.messages(question, history, passages, o)
         prompt, _ = model.render(messages)
         # the one before stops now, not at every key: what it read is kept where it still fits
-        stop = stop or self.speculator.begin(messages)
-        if stop is None:
-            return None  # this prompt is being read already
+        if stop is not None:
+            abort = stop
+        else:
+            started = self.speculator.begin(messages, keep=model.reading_into(prompt))
+            if started is None:
+                return None  # this prompt is being read already
+            stop, abort = started
         if not model.lock.acquire(timeout=0.5):
             stop.set()  # given up: the same prompt may be tried again
             return None
         try:
             if stop.is_set():
                 return None
-            reused, read = model.prefill(prompt, stop)
+            reused, read = model.prefill(prompt, stop, abort=abort)
         finally:
             model.lock.release()
         return {"question": question, "reused": reused, "read": read,

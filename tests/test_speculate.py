@@ -25,12 +25,14 @@ def test_what_was_read_ahead_is_not_read_again_and_the_answers_are_the_same(seed
     plain = [engine.ask(q, options=opts) for q in questions]
     for i, (q, before) in enumerate(zip(questions, plain, strict=True)):
         words = q.split()
-        # a pause after each word as typing goes, up to the last one (with its question mark:
-        # the whole prompt is read) or only up to the one before
-        last = len(words) if i % 2 else len(words) - 2
+        # a pause after each word as typing goes, up to the last one (the question as sent once
+        # its question mark is added: the whole prompt is read) or only up to the one before
+        last = len(words) - 1 if i % 2 else len(words) - 2
         for n in range(2, last + 1):
             done = engine.speculate(" ".join(words[:n]), options=opts)
         assert done is not None and (done["question"] == q) == bool(i % 2), (q, done)
+        if i % 2:  # the question mark typed: the same prompt, which is not read again
+            assert engine.speculate(q, options=opts) is None
         a = engine.ask(q, options=opts)
         if i % 2:
             assert a.timings.evaluated_tokens == 0 < before.timings.evaluated_tokens, (q, a.timings)
@@ -75,8 +77,11 @@ def test_a_question_sent_stops_the_reading_ahead_at_once(seeded_app):
     import threading
 
     engine = seeded_app.engine()
-    stop = engine.speculator.begin()
-    stop.set()  # what sending a question does to the one in progress
+    started = engine.speculator.begin()
+    assert started is not None
+    stop, abort = started
+    engine.speculator.interrupt()  # what sending another question does to the one in progress
+    assert stop.is_set() and abort.is_set()
     assert engine.speculate("Qui est le directeur technologique d'Alibaba Cloud ?", stop=stop) is None
     # and a busy model is never waited for: the reading ahead gives up
     with engine.model.lock:
@@ -85,3 +90,36 @@ def test_a_question_sent_stops_the_reading_ahead_at_once(seeded_app):
         t.start()
         t.join(timeout=10)
     assert result == [None]
+
+
+def _prompt(engine, q):
+    o = engine.options
+    return engine.model.render(engine.messages(q, [], engine.excerpts(*engine.retrieve(q)[:2], o)[1], o))[0]
+
+
+def test_a_batch_read_ahead_is_finished_when_the_next_prompt_begins_with_it(seeded_app):
+    import threading
+    import time
+
+    engine = seeded_app.engine()
+    model = engine.model
+    prompt = _prompt(engine, "Quelles entreprises gardent leurs solutions d'IA fermées ?")
+    other = _prompt(engine, "Où est basée la start-up Mistral AI ?")
+    stop, abort, out = threading.Event(), threading.Event(), []
+
+    def read() -> None:
+        with model.lock:
+            out.append(model.prefill(prompt, stop, abort=abort, batch=4096))  # one batch: seconds
+
+    t = threading.Thread(target=read)
+    t.start()
+    deadline = time.monotonic() + 30
+    while not model.reading_into(prompt) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # the batch in flight is the beginning of the same prompt and of a longer one, not of another
+    assert model.reading_into(prompt) and model.reading_into(prompt + "suite") and not model.reading_into(other)
+    stop.set()  # a newer prompt that begins with it: the batch is finished, not thrown away
+    t.join(timeout=60)
+    (reused, read), = out
+    assert reused + read == len(model.tokenize(prompt)) and read > 100
+    assert not model.reading_into(prompt)  # nothing in flight any more
