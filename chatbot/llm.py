@@ -258,8 +258,8 @@ class LlamaModel:
         in progress) or `abort` (then at once, the batch in progress abandoned; `stop` when
         None). Hold `lock`.
 
-        What is held already is kept; what differs is dropped first. Every batch has MIN_BATCH
-        tokens or more, so that a prompt read to its end needs nothing more read when it is
+        What is held already is kept; what differs is dropped first. Every batch has `batch`
+        tokens or more (MIN_BATCH at least), so that a prompt read to its end needs nothing more read when it is
         sent, and answers as it would without reading ahead. Returns (tokens reused, tokens
         evaluated).
         """
@@ -271,7 +271,8 @@ class LlamaModel:
         done = start
         with self._abortable(abort):
             while done < len(tokens) and not stop.is_set() and not abort.is_set():
-                end = done + batch if len(tokens) - done - batch >= MIN_BATCH else len(tokens)
+                # the last batch takes the rest: a batch smaller than `batch` reads slower
+                end = done + batch if len(tokens) - done >= 2 * batch else len(tokens)
                 self._reading = list(tokens[:end])
                 try:
                     if not self._read(tokens[:end], done):
@@ -358,8 +359,8 @@ class LlamaModel:
         stats.prompt_tokens = len(tokens)
         stats.evaluated_tokens = len(tokens) - start
         t0 = time.perf_counter()
-        # the prompt is read here, by the rule of MIN_BATCH; the completion then takes its last
-        # token again alone (llama-cpp-python's way to get the logits), as it always does
+        # the prompt is read here, by the rule of MIN_BATCH (nothing when it was all read ahead);
+        # the completion finds it all held and samples from the logits of its last token
         if start < len(tokens):
             self._read(tokens, start)
         if alt and not prefix:

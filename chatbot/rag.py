@@ -177,10 +177,9 @@ def window(history: Sequence[Turn], n: int) -> list[Turn]:
 class Speculator:
     """Reading a question's prompt while it is being typed (see Engine.speculate).
 
-    One per loaded model, reading one prompt at a time. A newer one stops the one before: after
-    the batch in progress when that batch is the beginning of the newer prompt too (finishing
-    it is not wasted), at once otherwise. A question sent stops it likewise, unless it is that
-    very prompt: the question then waits for it, as it would have read the same tokens itself.
+    One per loaded model, reading one prompt at a time. A newer one, or a question sent, stops
+    the one before: after the batch in progress when that batch is the beginning of the newer
+    prompt too (finishing it is not wasted), at once otherwise.
     """
 
     def __init__(self) -> None:
@@ -202,12 +201,10 @@ class Speculator:
             self._messages = list(messages)
             return self._stop, self._abort
 
-    def interrupt(self, messages: Sequence[Turn] = (), *, keep: bool = False) -> None:
-        """Stop the reading ahead (`keep`: after its batch), unless it reads the prompt of
-        `messages`."""
+    def interrupt(self, *, keep: bool = False) -> None:
+        """Stop the reading ahead (`keep`: after its batch)."""
         with self._guard:
-            if not messages or list(messages) != self._messages:
-                self._end(keep)
+            self._end(keep)
 
     def _end(self, keep: bool) -> None:
         self._stop.set()
@@ -296,7 +293,7 @@ class Engine:
         pieces: list[str] = []
         # a question sent never waits for another one's reading, only for a batch of its own
         keep = isinstance(self.model, ReadsAhead) and self.model.reading_into(self.model.render(messages)[0])
-        self.speculator.interrupt(messages, keep=keep)
+        self.speculator.interrupt(keep=keep)
         with self.model.lock:
             for delta in self.model.stream(
                 messages, max_tokens=o.max_tokens, temperature=o.temperature, seed=o.seed,
@@ -337,8 +334,8 @@ class Engine:
         When the question is sent, its search is taken from here if the words are the same, and
         whatever of the prompt still matches is reused from llama.cpp's cache: only the rest is
         read, nothing at all when the guess was right (the same answer as without: see
-        llm.MIN_BATCH). A newer speculation stops this one once it has its own excerpts, and a
-        question sent stops it at once unless it is this very prompt (`Speculator`). Gives up
+        llm.MIN_BATCH). A newer speculation stops this one once it has its own excerpts, and so
+        does a question sent (`Speculator`). Gives up
         when the model stays busy for half a second, or when the question would be declined
         without the model. Returns what it did, or None.
         """
