@@ -151,7 +151,6 @@ class LlamaModel:
         self.lock = threading.Lock()
         self._exact = 0  # the cached tokens before this one were all read in batches of MIN_BATCH or more
         self._logits_at = -1  # the cached tokens whose last one's logits llama.cpp holds (after a read)
-        self._aborting = threading.Event()  # a reading ahead is being stopped in mid-batch
         self._reading: list[int] = []  # the tokens held once the batch being read ahead is done
 
     def _token_text(self, token: int) -> str:
@@ -223,24 +222,16 @@ class LlamaModel:
         """The tokens whose state llama.cpp holds now."""
         return list(self._llm._input_ids[: self._llm.n_tokens])
 
-    def _read(self, tokens: Sequence[int], start: int) -> bool:
+    def _read(self, tokens: Sequence[int], start: int) -> None:
         """Evaluate tokens[start:] after the cached tokens[:start] in one batch (of MIN_BATCH or
-        more, unless the prompt is shorter). False when a reading ahead was stopped during it:
-        llama.cpp then drops the batch, and the cache ends at `start`."""
+        more, unless the prompt is shorter)."""
         self._llm.n_tokens = start
         self._exact = min(self._exact, start)
         self._logits_at = -1
-        try:
-            self._llm.eval(list(tokens[start:]))
-        except RuntimeError:
-            if not self._aborting.is_set():
-                raise
-            self._llm.n_tokens = start
-            return False
+        self._llm.eval(list(tokens[start:]))
         if len(tokens) - start >= MIN_BATCH:
             self._exact = len(tokens)
         self._logits_at = len(tokens)
-        return True
 
     def cached_prefix(self, tokens: Sequence[int]) -> int:
         """How many of `tokens` can be taken from the cache: held, read in large batches, and
@@ -259,9 +250,10 @@ class LlamaModel:
         None). Hold `lock`.
 
         What is held already is kept; what differs is dropped first. Every batch has `batch`
-        tokens or more (MIN_BATCH at least), so that a prompt read to its end needs nothing more read when it is
-        sent, and answers as it would without reading ahead. Returns (tokens reused, tokens
-        evaluated).
+        tokens or more (MIN_BATCH at least), so that a prompt read to its end needs nothing more
+        read when it is sent, and answers as it would without reading ahead. A batch abandoned
+        is dropped by llama.cpp: the cache then ends where it began. Returns (tokens reused,
+        tokens evaluated).
         """
         if self._llm is None:
             return 0, 0
@@ -275,20 +267,25 @@ class LlamaModel:
                 end = done + batch if len(tokens) - done >= 2 * batch else len(tokens)
                 self._reading = list(tokens[:end])
                 try:
-                    if not self._read(tokens[:end], done):
-                        break
+                    self._read(tokens[:end], done)
+                except RuntimeError:  # llama_decode's "aborted", unless it was not asked for
+                    if not abort.is_set():
+                        raise
+                    self._llm.n_tokens = done
+                    break
                 finally:
                     self._reading = []
                 done = end
         return start, done - start
 
-    def reading_into(self, prompt: str) -> bool:
-        """Whether the batch being read ahead now ends inside `prompt`'s tokens (it is their
-        beginning): finishing it is then not wasted on that prompt. Needs no lock."""
+    def reading_into(self, messages: Sequence[Turn]) -> bool:
+        """Whether the batch being read ahead now ends inside the prompt of `messages` (it is
+        the beginning of its tokens): finishing it is then not wasted on that prompt. Needs no
+        lock; renders nothing when no batch is being read."""
         reading = self._reading
         if not reading or self._llm is None:
             return False
-        return self.tokenize(prompt)[:len(reading)] == reading
+        return self.tokenize(self.render(messages)[0])[:len(reading)] == reading
 
     @contextlib.contextmanager
     def _abortable(self, stop: threading.Event) -> Iterator[None]:
@@ -297,10 +294,7 @@ class LlamaModel:
 
         @llama_cpp.ggml_abort_callback
         def check(_: Any) -> bool:
-            if stop.is_set():
-                self._aborting.set()
-                return True
-            return False
+            return stop.is_set()
 
         quiet = logging.getLogger("llama-cpp-python")
         level = quiet.level
@@ -311,7 +305,6 @@ class LlamaModel:
         finally:
             _set_abort(self._llm.ctx, None)
             quiet.setLevel(level)
-            self._aborting.clear()
 
     def prime(self, system: str) -> int:
         """Evaluate once what every prompt opens with: the system turn and the template's text up

@@ -67,8 +67,8 @@ class ReadsAhead(ChatModel, Protocol):
         once): tokens reused, tokens read."""
         ...
 
-    def reading_into(self, prompt: str) -> bool:
-        """Whether the batch being read ahead now is the beginning of `prompt`'s tokens."""
+    def reading_into(self, messages: Sequence[Turn]) -> bool:
+        """Whether the batch being read ahead now is the beginning of the prompt of `messages`."""
         ...
 
 

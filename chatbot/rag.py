@@ -292,7 +292,7 @@ class Engine:
         stats = GenStats()
         pieces: list[str] = []
         # a question sent never waits for another one's reading, only for a batch of its own
-        keep = isinstance(self.model, ReadsAhead) and self.model.reading_into(self.model.render(messages)[0])
+        keep = isinstance(self.model, ReadsAhead) and self.model.reading_into(messages)
         self.speculator.interrupt(keep=keep)
         with self.model.lock:
             for delta in self.model.stream(
@@ -357,7 +357,7 @@ class Engine:
         if stop is not None:
             abort = stop
         else:
-            started = self.speculator.begin(messages, keep=model.reading_into(prompt))
+            started = self.speculator.begin(messages, keep=model.reading_into(messages))
             if started is None:
                 return None  # this prompt is being read already
             stop, abort = started

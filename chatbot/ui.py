@@ -615,7 +615,7 @@ def build(app: App):
                                          label="Bibliothèque (cliquez sur une ligne pour la choisir)",
                                          elem_id="library", wrap=True, max_height=420,
                                          column_widths=["44%", "14%", "9%", "11%", "8%", "14%"])
-                    chosen = gr.State(None)
+                    to_remove = gr.State(None)
                     remove_btn = gr.Button("Retirer de l'index", size="sm", interactive=False,
                                            elem_id="remove-doc")
                 with gr.Tab("Modèle"):
@@ -654,8 +654,8 @@ def build(app: App):
         files.upload(page.upload, files, [table, upload_msg, cancel_btn], api_visibility="private",
                      concurrency_id="ingest").then(page.documents_changed, scope, scope, api_visibility="private")
         cancel_btn.click(page.cancel_ingest, None, upload_msg, api_visibility="private", queue=False)
-        table.select(page.pick, table, [chosen, remove_btn], api_visibility="private", queue=False)
-        remove_btn.click(page.remove, chosen, [table, upload_msg, chosen, remove_btn], api_visibility="private"
+        table.select(page.pick, table, [to_remove, remove_btn], api_visibility="private", queue=False)
+        remove_btn.click(page.remove, to_remove, [table, upload_msg, to_remove, remove_btn], api_visibility="private"
                          ).then(page.documents_changed, scope, scope, api_visibility="private")
         load.click(page.load_model, picker, [model_msg, status_md], api_visibility="private")
 

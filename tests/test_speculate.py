@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from chatbot.domain import Turn
 from chatbot.llm import MIN_BATCH
 from conftest import ROOT
 
@@ -16,6 +17,12 @@ def _questions(n: int) -> list[str]:
     items = [json.loads(x) for x in (ROOT / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines()
              if x.strip()]
     return [x["question"] for x in items if x["type"] in ("factual", "paraphrase", "english")][:n]
+
+
+def _messages(engine, q):
+    """The prompt's turns for question q asked alone, as Engine.stream makes them."""
+    o = engine.options
+    return engine.messages(q, [], engine.excerpts(*engine.retrieve(q)[:2], o)[1], o)
 
 
 def test_what_was_read_ahead_is_not_read_again_and_the_answers_are_the_same(seeded_app):
@@ -59,8 +66,7 @@ def test_reading_ahead_stops_in_the_middle_of_a_batch_and_loses_nothing(seeded_a
     q = "Quelle est la fonction de Kate Soule chez IBM ?"
     before = engine.ask(q, options=opts)
     model = engine.model
-    other = "Où est basée la start-up Mistral AI ?"  # a prompt not read yet
-    prompt = model.render(engine.messages(other, [], engine.excerpts(*engine.retrieve(other)[:2], opts)[1], opts))[0]
+    prompt = model.render(_messages(engine, "Où est basée la start-up Mistral AI ?"))[0]  # not read yet
     stop = threading.Event()
     threading.Timer(0.2, stop.set).start()
     t0 = time.perf_counter()
@@ -92,19 +98,15 @@ def test_a_question_sent_stops_the_reading_ahead_at_once(seeded_app):
     assert result == [None]
 
 
-def _prompt(engine, q):
-    o = engine.options
-    return engine.model.render(engine.messages(q, [], engine.excerpts(*engine.retrieve(q)[:2], o)[1], o))[0]
-
-
 def test_a_batch_read_ahead_is_finished_when_the_next_prompt_begins_with_it(seeded_app):
     import threading
     import time
 
     engine = seeded_app.engine()
     model = engine.model
-    prompt = _prompt(engine, "Quelles entreprises gardent leurs solutions d'IA fermées ?")
-    other = _prompt(engine, "Où est basée la start-up Mistral AI ?")
+    messages = _messages(engine, "Quelles entreprises gardent leurs solutions d'IA fermées ?")
+    other = _messages(engine, "Où est basée la start-up Mistral AI ?")
+    prompt = model.render(messages)[0]
     stop, abort, out = threading.Event(), threading.Event(), []
 
     def read() -> None:
@@ -114,12 +116,13 @@ def test_a_batch_read_ahead_is_finished_when_the_next_prompt_begins_with_it(seed
     t = threading.Thread(target=read)
     t.start()
     deadline = time.monotonic() + 30
-    while not model.reading_into(prompt) and time.monotonic() < deadline:
+    while not model.reading_into(messages) and time.monotonic() < deadline:
         time.sleep(0.01)
     # the batch in flight is the beginning of the same prompt and of a longer one, not of another
-    assert model.reading_into(prompt) and model.reading_into(prompt + "suite") and not model.reading_into(other)
+    longer = [*messages, Turn("assistant", "suite")]
+    assert model.reading_into(messages) and model.reading_into(longer) and not model.reading_into(other)
     stop.set()  # a newer prompt that begins with it: the batch is finished, not thrown away
     t.join(timeout=60)
     (reused, read), = out
     assert reused + read == len(model.tokenize(prompt)) and read > 100
-    assert not model.reading_into(prompt)  # nothing in flight any more
+    assert not model.reading_into(messages)  # nothing in flight any more
