@@ -96,6 +96,11 @@ class Searcher(Protocol):
 
     def lead(self, passage: Passage) -> str: ...
 
+    def complete(self, text: str) -> str | None:
+        """`text` with its last word finished from the documents' words; None when none begins
+        with it."""
+        ...
+
 
 @runtime_checkable
 class Store(Protocol):

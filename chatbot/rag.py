@@ -329,7 +329,8 @@ class Engine:
                   stop: threading.Event | None = None) -> dict | None:
         """Read ahead the prompt of a question being typed, as if it were sent now: the fixed
         opening, the conversation, the excerpts chosen for the words typed so far, those words
-        and the template's closing (see `guess`).
+        (the last one finished from the documents' words, see completion.py) and the template's
+        closing (see `guess`).
 
         When the question is sent, its search is taken from here if the words are the same, and
         whatever of the prompt still matches is reused from llama.cpp's cache: only the rest is
@@ -344,7 +345,7 @@ class Engine:
             return None
         o = options or self.options
         try:
-            question = guess(partial)
+            question = guess(self.searcher.complete(partial) or partial)
         except InputError:
             return None
         query, hits, _ = self.retrieve(question, history, o.top_k, o.docs, ahead=True)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Sequence
+from functools import cached_property
 
 import numpy as np
 
+from chatbot.completion import Completer
 from chatbot.domain import Hit, Passage
 from chatbot.lexical import BM25
 from chatbot.protocols import Embedder
@@ -121,6 +123,15 @@ class Retriever:
 
     def idf(self, term: str) -> float:
         return self.bm25.idf(term)
+
+    def complete(self, text: str) -> str | None:
+        """`text` with its last word finished from the documents' words (see completion.py);
+        None when no document word begins with it."""
+        return self._completer.complete(text)
+
+    @cached_property
+    def _completer(self) -> Completer:  # built when a question is first typed, not for every command
+        return Completer(f"{p.title} {p.text}" if p.title else p.text for p in self.passages)
 
     def coverage(self, query: str, hits: Sequence[Hit]) -> float:
         """Best share of the query's informative terms found in one retrieved passage."""

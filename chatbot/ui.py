@@ -39,8 +39,9 @@ EMPTY = (
 )
 MAX_UPLOAD = "20mb"
 # a pause in typing this long reads the question ahead: after a word (a space or a punctuation
-# mark typed), a short one; inside a word, a long one (a key comes every 0.17 s at 6 a second, so
-# that a word being typed is not guessed letter by letter); after a question mark, none
+# mark typed), or inside one that begins a document word (it is read finished: completion.py), a
+# short one; inside another word, a long one (a key comes every 0.17 s at 6 a second: such a word
+# is not guessed letter by letter); after a question mark, none
 WORD_END = frozenset(" \n.,;:!?»)\"")
 SPECULATE_AFTER_S = {"word": 0.15, "inside": 0.6, "?": 0.0}
 CSS = """
@@ -285,11 +286,12 @@ def _free_memory() -> int | None:
     return None
 
 
-def read_ahead_after(text: str) -> float:
-    """How long a pause in typing `text` must last before the question is read ahead."""
+def read_ahead_after(text: str, completes: bool = True) -> float:
+    """How long a pause in typing `text` must last before the question is read ahead;
+    `completes`: the word being typed begins a document word."""
     if text.rstrip().endswith("?"):
         return SPECULATE_AFTER_S["?"]
-    return SPECULATE_AFTER_S["word" if text[-1:] in WORD_END else "inside"]
+    return SPECULATE_AFTER_S["word" if text[-1:] in WORD_END or completes else "inside"]
 
 
 class Page:
@@ -387,9 +389,14 @@ class Page:
         if self.typing.get(tab) is not mark:
             return  # typed again since: that call will do it
         try:
+            engine = self.app.engine()
+            longer = read_ahead_after(text, engine.searcher.complete(text) is not None) - read_ahead_after(text)
+            if longer > 0:  # a word no document has: wait for the end of it
+                time.sleep(longer)
+                if self.typing.get(tab) is not mark:
+                    return
             user = self.user_of(request)
             history = self.store.history(user, cid) if cid else []
-            engine = self.app.engine()
             docs = tuple(chosen(scope))
             engine.speculate(text, history, replace(engine.options, docs=docs))
         except ChatbotError:

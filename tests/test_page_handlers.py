@@ -109,9 +109,12 @@ def test_reading_ahead_switched_off_does_nothing(page):
     assert page.typing == {}
 
 
-def test_a_question_is_read_ahead_after_a_word_not_inside_one():
+def test_a_question_is_read_ahead_after_a_word_or_inside_a_document_word_not_inside_another():
     from chatbot.ui import read_ahead_after
 
-    inside, word, asked = (read_ahead_after(t) for t in ("Qui a fondé Mist", "Qui a fondé Mistral ", "Qui a fondé Mistral ?"))
+    inside, word, asked = (read_ahead_after(t, completes=False)
+                           for t in ("Qui a fondé Mistx", "Qui a fondé Mistral ", "Qui a fondé Mistral ?"))
     assert asked < word < inside
-    assert read_ahead_after("Qui a fondé Mistral,") == word and read_ahead_after("Qui ? ") == asked
+    assert read_ahead_after("Qui a fondé Mist", completes=True) == word
+    assert read_ahead_after("Qui a fondé Mistral,", completes=False) == word
+    assert read_ahead_after("Qui ? ", completes=False) == asked

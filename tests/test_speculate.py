@@ -50,6 +50,19 @@ def test_what_was_read_ahead_is_not_read_again_and_the_answers_are_the_same(seed
             (before.answer, before.refused, [s.doc for s in before.sources]), q
 
 
+def test_the_last_word_half_typed_is_read_ahead_finished_from_the_documents(seeded_app):
+    engine = seeded_app.engine()
+    opts = replace(engine.options, temperature=0.0)
+    for q, typed in (("Quel poste occupe Amit Sangani chez Meta ?", "Quel poste occupe Amit Sangani chez M"),
+                     ("Qui est Dave Bergmann ?", "Qui est Dave Be")):
+        before = engine.ask(q, options=opts)
+        done = engine.speculate(typed, options=opts)
+        assert done is not None and done["question"] == q, done
+        a = engine.ask(q, options=opts)  # nothing left to read, and the same answer
+        assert a.timings.evaluated_tokens == 0 < before.timings.evaluated_tokens, (q, a.timings)
+        assert (a.answer, [s.doc for s in a.sources]) == (before.answer, [s.doc for s in before.sources])
+
+
 def test_a_question_is_guessed_as_it_would_be_sent():
     from chatbot.rag import guess
 
