@@ -2,6 +2,7 @@
 
     python scripts/read_ahead.py batches            # llama.cpp's time per batch size (default model)
     python scripts/read_ahead.py first DATA_DIR [N] # first piece of the answer after reading ahead
+    python scripts/read_ahead.py words DATA_DIR SET.jsonl...  # last words finished before typed
 
 `batches`: after 300 cached tokens, the time to read a batch of 1 to 96 more (best of three):
 what the last tokens of a prompt cost when they are read after Enter.
@@ -10,6 +11,8 @@ question mark (the guess is then the question as sent: nothing is left) and once
 last word as well (the last word is read after Enter), then asked; the time from the question
 to the first piece of the answer, and the tokens read after it. DATA_DIR: `chatbot ingest
 seeds` made it.
+`words`: for each question of the sets, how many letters of its last word must be typed before
+the documents' words finish it right (completion.py) and keep it so: the letters spared.
 """
 
 from __future__ import annotations
@@ -66,10 +69,39 @@ def first(data: Path, n: int) -> None:
     app.close()
 
 
+def last_words(data: Path, sets: list[Path]) -> None:
+    import re
+
+    from chatbot.app import App
+    from chatbot.config import Settings
+
+    app = App(Settings(data_dir=data))
+    searcher = app.retriever()
+    for path in sets:
+        asked = spared = early = 0
+        for line in path.read_text(encoding="utf-8").splitlines():
+            q = json.loads(line)["question"].rstrip(" ?")
+            m = re.search(r"[^\W_]+$", q)
+            if not m:
+                continue
+            asked += 1
+            word = m.group(0)
+            need = len(word)  # the letters to type before the guess is the word, and stays it
+            while need > 1 and searcher.complete(q[:m.start() + need - 1]) == q:
+                need -= 1
+            spared += len(word) - need
+            early += need < len(word)
+        print(json.dumps({"set": path.name, "questions": asked, "finished_early": early, "letters_spared": spared,
+                          "per_question": round(spared / max(asked, 1), 2)}), flush=True)
+    app.close()
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["batches"]:
         batches()
     elif sys.argv[1:2] == ["first"] and len(sys.argv) > 2:
         first(Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 8)
+    elif sys.argv[1:2] == ["words"] and len(sys.argv) > 3:
+        last_words(Path(sys.argv[2]), [Path(x) for x in sys.argv[3:]])
     else:
         sys.exit(__doc__)
