@@ -304,7 +304,8 @@ class Page:
         self.settings = app.settings
         self.uploads = app.settings.data_dir / "uploads"
         self.store = Conversations(app.settings.data_dir)
-        self.typing: dict[str, object] = {}  # per browser tab: the latest text typed, for the debounce
+        self.typing: dict[str, object] = {}  # per browser tab typing: its latest key, for the debounce
+        self._typing_lock = threading.Lock()
         self.job: dict = {}  # the indexing run in progress, for the cancel button
 
     def status(self) -> str:
@@ -384,16 +385,26 @@ class Page:
             return
         tab = getattr(request, "session_hash", None) or ""
         mark = object()
-        self.typing[tab] = mark
+        with self._typing_lock:
+            self.typing[tab] = mark
+        try:
+            self._read_ahead(text, cid, scope, request, lambda: self.typing.get(tab) is mark)
+        finally:
+            with self._typing_lock:  # a tab's last pause leaves nothing behind
+                if self.typing.get(tab) is mark:
+                    del self.typing[tab]
+
+    def _read_ahead(self, text, cid, scope, request, latest) -> None:
+        """After the pause `text` asks for, unless `latest()` says a key was typed since."""
         time.sleep(read_ahead_after(text))
-        if self.typing.get(tab) is not mark:
+        if not latest():
             return  # typed again since: that call will do it
         try:
             engine = self.app.engine()
             longer = read_ahead_after(text, engine.searcher.complete(text) is not None) - read_ahead_after(text)
             if longer > 0:  # a word no document has: wait for the end of it
                 time.sleep(longer)
-                if self.typing.get(tab) is not mark:
+                if not latest():
                     return
             user = self.user_of(request)
             history = self.store.history(user, cid) if cid else []

@@ -118,3 +118,18 @@ def test_a_question_is_read_ahead_after_a_word_or_inside_a_document_word_not_ins
     assert read_ahead_after("Qui a fondé Mist", completes=True) == word
     assert read_ahead_after("Qui a fondé Mistral,", completes=False) == word
     assert read_ahead_after("Qui ? ", completes=False) == asked
+
+
+def test_a_tab_that_stops_typing_leaves_nothing_behind(settings_factory):
+    from chatbot.remote import RemoteModel
+
+    # a model served elsewhere keeps its own cache: the page waits for the pause, reads nothing
+    model = RemoteModel("http://127.0.0.1:9/v1", model="absent")
+    app = App(settings_factory(speculate=True), embedder=WordHashEmbedder(), model=model)
+    try:
+        page = Page(app)
+        page.speculate("Qui a fondé Mistral ", None, [], _as("alice"))
+        page.speculate("Qui a fondé Mist", None, [], _as("bob"))
+        assert page.typing == {}
+    finally:
+        app.close()
