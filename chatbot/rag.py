@@ -32,6 +32,9 @@ from chatbot.text import analyze, normalize, words
 
 DECLINE = "Je ne trouve pas cette information dans les documents."
 MAX_QUESTION_CHARS = 2000
+# reading ahead waits this long at most for the model: a batch read ahead before it (the longest,
+# 127 tokens, takes about 1.8 s on 2 cores), not an answer (a question sent stops it at once)
+WAIT_S = 3.0
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _REFUSAL = re.compile(
     r"(ne (trouve|contien\w*|mentionn\w*|fourni\w*|pr[ée]cis\w*|donn\w*|indiqu\w*) pas"
@@ -336,9 +339,10 @@ class Engine:
         whatever of the prompt still matches is reused from llama.cpp's cache: only the rest is
         read, nothing at all when the guess was right (the same answer as without: see
         llm.MIN_BATCH). A newer speculation stops this one once it has its own excerpts, and so
-        does a question sent (`Speculator`). Gives up
-        when the model stays busy for half a second, or when the question would be declined
-        without the model. Returns what it did, or None.
+        does a question sent (`Speculator`). Waits for the model while the batch before it ends
+        (it may be the beginning of this prompt); gives up when stopped meanwhile, when the
+        model stays busy for WAIT_S, or when the question would be declined without the model.
+        Returns what it did, or None.
         """
         model = self.model
         if not isinstance(model, ReadsAhead):  # a remote model: its server keeps its own cache
@@ -362,9 +366,11 @@ class Engine:
             if started is None:
                 return None  # this prompt is being read already
             stop, abort = started
-        if not model.lock.acquire(timeout=0.5):
-            stop.set()  # given up: the same prompt may be tried again
-            return None
+        waited = time.monotonic() + WAIT_S
+        while not model.lock.acquire(timeout=0.05):
+            if stop.is_set() or time.monotonic() > waited:
+                stop.set()  # given up: the same prompt may be tried again
+                return None
         try:
             if stop.is_set():
                 return None

@@ -3,6 +3,7 @@
     python scripts/read_ahead.py batches            # llama.cpp's time per batch size (default model)
     python scripts/read_ahead.py first DATA_DIR [N] # first piece of the answer after reading ahead
     python scripts/read_ahead.py words DATA_DIR SET.jsonl...  # last words finished before typed
+    python scripts/read_ahead.py bound DATA_DIR SET.jsonl...  # the least wait after Enter there can be
 
 `batches`: after 300 cached tokens, the time to read a batch of 1 to 96 more (best of three):
 what the last tokens of a prompt cost when they are read after Enter.
@@ -13,6 +14,11 @@ to the first piece of the answer, and the tokens read after it. DATA_DIR: `chatb
 seeds` made it.
 `words`: for each question of the sets, how many letters of its last word must be typed before
 the documents' words finish it right (completion.py) and keep it so: the letters spared.
+`bound`: for each question of the sets asked alone that the model would read, the tokens of its
+prompt that its last word changes (they cannot be read before the word is known, without
+changing the answer), against the time from that word's first letter to Enter when it is typed
+at six characters a second, « ? » and Enter 0.2 s after (ENTER_AFTER_S): the least time after
+Enter any reading ahead leaves, at the reading speed TOKENS_PER_S (73: batches of 64, above).
 """
 
 from __future__ import annotations
@@ -96,11 +102,63 @@ def last_words(data: Path, sets: list[Path]) -> None:
     app.close()
 
 
+def bound(data: Path, sets: list[Path]) -> None:
+    import os
+    import re
+    import statistics
+
+    from chatbot.app import App
+    from chatbot.config import Settings
+    from chatbot.rag import guess
+
+    speed = float(os.environ.get("TOKENS_PER_S", "73"))
+    enter = float(os.environ.get("ENTER_AFTER_S", "0.2"))
+    app = App(Settings(data_dir=data))
+    engine = app.engine()
+    model, o = engine.model, engine.options
+
+    def tokens(question: str) -> list[int] | None:
+        query, hits, _ = engine.retrieve(question)
+        if not engine.relevant(query, hits, o):
+            return None  # declined without the model: nothing to read
+        return model.tokenize(model.render(engine.messages(question, [], engine.excerpts(query, hits, o)[1], o))[0])
+
+    for path in sets:
+        waits, changed = [], []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            q = item["question"]
+            m = re.search(r"[^\W_]+(?=\W*$)", q)
+            if item.get("history") or not m:
+                continue
+            final, before = tokens(q), tokens(guess(q[:m.start()].rstrip() or q))
+            if final is None:
+                continue
+            same = 0
+            for a, b in zip(final, before or [], strict=False):
+                if a != b:
+                    break
+                same += 1
+            left = len(final) - same
+            typed = (len(m.group(0)) + 2) / 6 + enter  # the word, a space, « ? », then Enter
+            changed.append(left)
+            waits.append(max(0.0, left / speed - typed))
+        waits.sort()
+        print(json.dumps({"set": path.name, "questions": len(waits),
+                          "tokens_changed_by_last_word_p50": statistics.median(changed),
+                          "least_wait_p50_s": round(statistics.median(waits), 2),
+                          "least_wait_p90_s": round(waits[int(0.9 * (len(waits) - 1) + 0.5)], 2),
+                          "no_wait": sum(w == 0 for w in waits)}), flush=True)
+    app.close()
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["batches"]:
         batches()
     elif sys.argv[1:2] == ["first"] and len(sys.argv) > 2:
         first(Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 8)
+    elif sys.argv[1:2] == ["bound"] and len(sys.argv) > 3:
+        bound(Path(sys.argv[2]), [Path(x) for x in sys.argv[3:]])
     elif sys.argv[1:2] == ["words"] and len(sys.argv) > 3:
         last_words(Path(sys.argv[2]), [Path(x) for x in sys.argv[3:]])
     else:

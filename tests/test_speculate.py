@@ -94,6 +94,9 @@ def test_reading_ahead_stops_in_the_middle_of_a_batch_and_loses_nothing(seeded_a
 
 def test_a_question_sent_stops_the_reading_ahead_at_once(seeded_app):
     import threading
+    import time
+
+    from chatbot.rag import WAIT_S
 
     engine = seeded_app.engine()
     started = engine.speculator.begin()
@@ -102,13 +105,22 @@ def test_a_question_sent_stops_the_reading_ahead_at_once(seeded_app):
     engine.speculator.interrupt()  # what sending another question does to the one in progress
     assert stop.is_set() and abort.is_set()
     assert engine.speculate("Qui est le directeur technologique d'Alibaba Cloud ?", stop=stop) is None
-    # and a busy model is never waited for: the reading ahead gives up
+    # a reading ahead waiting for the model gives up at once when a question is sent
     with engine.model.lock:
         result = []
         t = threading.Thread(target=lambda: result.append(engine.speculate("Qui dirige Mistral AI ?")))
         t.start()
+        time.sleep(0.5)
+        assert t.is_alive()  # waiting: the batch before it may be the beginning of its prompt
+        t0 = time.perf_counter()
+        engine.speculator.interrupt()
         t.join(timeout=10)
-    assert result == [None]
+        assert result == [None] and time.perf_counter() - t0 < 0.5
+        # and a model that stays busy is not waited for long
+        t = threading.Thread(target=lambda: result.append(engine.speculate("Qui a fondé Mistral AI ?")))
+        t.start()
+        t.join(timeout=WAIT_S + 5)
+    assert result == [None, None]
 
 
 def test_a_batch_read_ahead_is_finished_when_the_next_prompt_begins_with_it(seeded_app):
@@ -139,3 +151,25 @@ def test_a_batch_read_ahead_is_finished_when_the_next_prompt_begins_with_it(seed
     (reused, read), = out
     assert reused + read == len(model.tokenize(prompt)) and read > 100
     assert not model.reading_into(messages)  # nothing in flight any more
+
+
+def test_a_newer_guess_waits_for_the_batch_it_begins_with_then_reads_on(seeded_app):
+    import threading
+    import time
+
+    engine = seeded_app.engine()
+    engine.ask("Qui est Dave Bergmann ?")  # another prompt in the cache
+    typed = "Quel ministre français a dit que personne ne devrait"
+    first = _messages(engine, f"{typed} ?")
+    out = []
+    t = threading.Thread(target=lambda: out.append(engine.speculate(typed)))
+    t.start()
+    deadline = time.monotonic() + 30
+    while not engine.model.reading_into(first) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    newer = f"{typed} écarter"  # its excerpts begin as the batch in flight does, then differ
+    assert engine.model.reading_into(_messages(engine, f"{newer} ?"))
+    done = engine.speculate(newer)  # the batch takes most of a second: waited for, not given up
+    t.join(timeout=30)
+    assert done is not None and done["question"] == f"{newer} ?" and done["read"] > 0, done
+    assert out[0]["read"] >= MIN_BATCH and done["reused"] >= out[0]["reused"] + out[0]["read"], (out, done)
