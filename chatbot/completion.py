@@ -14,8 +14,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[^\W_]+")
-_TAIL = re.compile(r"(?:([^\W_]+)[^\w]+)?([^\W_]+)$")  # the word before the last, and the last
+_TOKEN = r"\d+(?:[.,]\d+)+|[^\W_]+"  # « 3.0 » is one word, as for search (text.WORD)
+_WORD = re.compile(_TOKEN)
+# the word before the last, and the last one being typed (« Granite 3. » is on its way to « 3.0 »)
+_TAIL = re.compile(rf"(?:({_TOKEN})[^\w]+)?(\d+(?:[.,]\d+)*[.,]?|[^\W_]+)$")
 MIN_LETTERS = 2  # a word not known to follow the one before is completed from this many letters
 
 

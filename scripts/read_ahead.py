@@ -87,7 +87,7 @@ def last_words(data: Path, sets: list[Path]) -> None:
         asked = spared = early = 0
         for line in path.read_text(encoding="utf-8").splitlines():
             q = json.loads(line)["question"].rstrip(" ?")
-            m = re.search(r"[^\W_]+$", q)
+            m = re.search(r"\d+(?:[.,]\d+)+$|[^\W_]+$", q)
             if not m:
                 continue
             asked += 1
@@ -128,7 +128,7 @@ def bound(data: Path, sets: list[Path]) -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             q = item["question"]
-            m = re.search(r"[^\W_]+(?=\W*$)", q)
+            m = re.search(r"(?:\d+(?:[.,]\d+)+|[^\W_]+)(?=\W*$)", q)
             if item.get("history") or not m:
                 continue
             final, before = tokens(q), tokens(guess(q[:m.start()].rstrip() or q))

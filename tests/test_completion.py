@@ -7,6 +7,7 @@ TEXTS = [
     "Amit Sangani dirige l'ingénierie des partenariats chez Meta.",
     "Le samedi, le samedi et encore le samedi : Meta publie Llama.",
     "Sam Altman dirige OpenAI. Mistral AI est basée à Paris.",
+    "IBM publie Granite 3.0 sous licence Apache 2.0 en 2024.",
 ]
 
 
@@ -17,6 +18,10 @@ def test_the_word_typed_is_finished_with_the_one_that_follows_the_word_before_in
     # elsewhere the most frequent document word with those letters, in the user's own letters
     assert c.complete("Que fait-on le sa") == "Que fait-on le samedi"
     assert c.complete("Qui dirige ME") == "Qui dirige MEta"
+    # a version number is one word, finished from its first digit
+    assert c.complete("Sous quelle licence sont les modèles Granite 3") == "Sous quelle licence sont les modèles Granite 3.0"
+    assert c.complete("Les modèles Granite 3.") == "Les modèles Granite 3.0"
+    assert c.complete("Publiés en 2024.") is None  # a sentence's full stop, not a number's
 
 
 def test_a_word_no_document_begins_with_is_not_finished():
