@@ -656,8 +656,11 @@ def build(app: App):
         ev1 = box.submit(page.respond, inputs, outputs, api_visibility="private")
         ev2 = send.click(page.respond, inputs, outputs, api_visibility="private")
         stop.click(None, cancels=[ev1, ev2])
+        # every key is sent at once ("multiple"): Gradio's default for typing holds a key back
+        # until the call before it ends, and reading ahead a whole prompt takes seconds, so the
+        # newer guess could not stop the older one (Page.speculate waits out the pause itself)
         box.input(page.speculate, [box, conv_id, scope], None, api_visibility="private", show_progress="hidden",
-                  trigger_mode="always_last", concurrency_limit=None, queue=False)
+                  trigger_mode="multiple", concurrency_limit=None, queue=False)
         fresh = [chat, conv_id, box, sources, conversations, scope, export_md, export_json]
         new.click(page.new_conversation, None, fresh, api_visibility="private")
         conversations.input(page.open_conversation, conversations,
