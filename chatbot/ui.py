@@ -286,7 +286,7 @@ def _free_memory() -> int | None:
     return None
 
 
-def read_ahead_after(text: str, completes: bool = True) -> float:
+def read_ahead_after(text: str, *, completes: bool) -> float:
     """How long a pause in typing `text` must last before the question is read ahead;
     `completes`: the word being typed begins a document word."""
     if text.rstrip().endswith("?"):
@@ -396,12 +396,13 @@ class Page:
 
     def _read_ahead(self, text, cid, scope, request, latest) -> None:
         """After the pause `text` asks for, unless `latest()` says a key was typed since."""
-        time.sleep(read_ahead_after(text))
+        shortest = read_ahead_after(text, completes=True)  # the documents are asked only after it
+        time.sleep(shortest)
         if not latest():
             return  # typed again since: that call will do it
         try:
             engine = self.app.engine()
-            longer = read_ahead_after(text, engine.searcher.complete(text) is not None) - read_ahead_after(text)
+            longer = read_ahead_after(text, completes=engine.searcher.complete(text) is not None) - shortest
             if longer > 0:  # a word no document has: wait for the end of it
                 time.sleep(longer)
                 if not latest():
