@@ -4,6 +4,7 @@
     python scripts/read_ahead.py first DATA_DIR [N] # first piece of the answer after reading ahead
     python scripts/read_ahead.py words DATA_DIR SET.jsonl...  # last words finished before typed
     python scripts/read_ahead.py bound DATA_DIR SET.jsonl...  # the least wait after Enter there can be
+    python scripts/read_ahead.py typing DATA_DIR SET.jsonl... # the wait after Enter, typing replayed
 
 `batches`: after 300 cached tokens, the time to read a batch of 1 to 96 more (best of three):
 what the last tokens of a prompt cost when they are read after Enter.
@@ -19,6 +20,16 @@ prompt that its last word changes (they cannot be read before the word is known,
 changing the answer), against the time from that word's first letter to Enter when it is typed
 at six characters a second, « ? » and Enter 0.2 s after (ENTER_AFTER_S): the least time after
 Enter any reading ahead leaves, at the reading speed TOKENS_PER_S (73: batches of 64, above).
+`typing`: each question of the sets asked alone, typed as `scripts/page_latency.py` types it
+(six characters a second, a second's pause half-way, Enter ENTER_AFTER_S after « ? »), replayed
+against a clock instead of the model: the page's pauses (ui.read_ahead_after), the guesses
+(completion, excerpts, prompt tokens: the real ones) and the reader's rules (batches of 64, the
+last one taking the rest; a batch of no use to the newer guess abandoned at once, its tokens
+lost; the prompt held kept where it still fits), each batch costing what llama.cpp takes here
+for its size (measured first, as `batches`) divided by SPEED (1: this machine, the model alone;
+the page reads slower: other work shares the cores while it types; several: SPEED=1,2). Prints the wait after
+Enter for the prompt's last tokens (p50, p90, how many none), per set. No page, no answers: a
+minute per set, so that rules and speeds can be compared on questions the page was not run on.
 """
 
 from __future__ import annotations
@@ -152,6 +163,127 @@ def bound(data: Path, sets: list[Path]) -> None:
     app.close()
 
 
+def _batch_costs(model, sizes=(8, 16, 32, 64, 96, 128)) -> dict[int, float]:
+    """Seconds llama.cpp takes to read a batch of each size after 300 cached tokens (best of three)."""
+    llm = model._llm
+    tokens = model.tokenize("Bonjour, ceci est un texte assez long pour remplir le contexte. " * 40)[:440]
+    llm.reset()
+    llm.eval(tokens[:300])
+    costs = {}
+    for n in sizes:
+        best = float("inf")
+        for _ in range(3):
+            llm.n_tokens = 300
+            t0 = time.perf_counter()
+            llm.eval(tokens[300:300 + n])
+            best = min(best, time.perf_counter() - t0)
+        costs[n] = best
+    llm.reset()
+    return costs
+
+
+def typing(data: Path, sets: list[Path]) -> None:
+    import itertools
+    import os
+    import statistics
+
+    from chatbot.app import App
+    from chatbot.config import Settings
+    from chatbot.llm import MIN_BATCH
+    from chatbot.rag import clean_question, guess
+    from chatbot.ui import read_ahead_after
+
+    speeds = [float(x) for x in os.environ.get("SPEED", "1").split(",")]
+    enter = float(os.environ.get("ENTER_AFTER_S", "0.2"))
+    key, pause, batch = 1 / 6, 1.0, 64
+    app = App(Settings(data_dir=data))
+    engine = app.engine()
+    model, o, searcher = engine.model, engine.options, engine.searcher
+    measured = _batch_costs(model)
+    sizes = sorted(measured)
+
+    def cost(n: int, speed: float) -> float:  # a batch of n tokens, interpolated; beyond: per token
+        n = max(n, MIN_BATCH)
+        for a, b in zip(sizes, sizes[1:], strict=False):
+            if a <= n <= b:
+                return (measured[a] + (measured[b] - measured[a]) * (n - a) / (b - a)) / speed
+        return measured[sizes[-1]] * n / sizes[-1] / speed
+
+    prompts: dict[str, list[int] | None] = {}
+
+    def tokens(question: str) -> list[int] | None:
+        if question not in prompts:
+            query, hits, _ = engine.retrieve(question)
+            prompts[question] = None if not engine.relevant(query, hits, o) else model.tokenize(
+                model.render(engine.messages(question, [], engine.excerpts(query, hits, o)[1], o))[0])
+        return prompts[question]
+
+    def shared(a: list[int], b: list[int]) -> int:
+        n = 0
+        for x, y in zip(a, b, strict=False):
+            if x != y:
+                break
+            n += 1
+        return n
+
+    def wait_after_enter(q: str, speed: float) -> float | None:
+        final = tokens(clean_question(q))
+        if final is None:
+            return None  # declined without the model
+        half = q.rfind(" ", 0, len(q) // 2) + 1
+        keys, t = [], 0.0
+        for i in range(1, len(q) + 1):
+            keys.append((t, q[:i]))
+            t += key + (pause if i == half else 0.0)
+        sent = keys[-1][0] + enter
+        guesses = []  # (time, prompt) of each pause long enough to read ahead
+        for n, (tk, text) in enumerate(keys):
+            after = read_ahead_after(text, completes=searcher.complete(text) is not None)
+            if tk + after < (keys[n + 1][0] if n + 1 < len(keys) else sent):
+                p = tokens(guess(searcher.complete(text) or text))
+                if p is not None:
+                    guesses.append((tk + after, p))
+        held: list[int] = []
+        target: list[int] | None = None
+        reading: tuple[list[int], float, float] | None = None  # tokens when done, start, end time
+        now = 0.0
+        for te, p in [*guesses, (sent, final)]:
+            while target is not None:  # the reader, up to te
+                if reading is None:
+                    if len(held) >= len(target):
+                        break
+                    rest = len(target) - len(held)
+                    end = len(held) + batch if rest >= 2 * batch else len(target)
+                    reading = (target[:end], now, now + cost(end - len(held), speed))
+                if reading[2] > te:
+                    break
+                held, now, reading = reading[0], reading[2], None
+            now = te
+            if reading is not None and shared(reading[0], p) < len(reading[0]):
+                reading = None  # of no use to the newer prompt: abandoned, its tokens lost
+            if te == sent:
+                wait = 0.0
+                if reading is not None:
+                    wait, held = reading[2] - te, reading[0]
+                left = len(p) - shared(held, p)
+                return wait + (cost(left, speed) if left else 0.0)
+            target = p
+            held = held[:shared(held, p)]
+        return None
+
+    print(json.dumps({"batch_ms": {n: round(c * 1000) for n, c in measured.items()}}), flush=True)
+    for path, speed in itertools.product(sets, speeds):
+        questions = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        waits = sorted(w for w in (wait_after_enter(x["question"], speed) for x in questions
+                                   if not x.get("history")) if w is not None)
+        print(json.dumps({"set": path.name, "questions": len(waits), "speed": speed,
+                          "wait_p50_s": round(statistics.median(waits), 2),
+                          "wait_p90_s": round(waits[int(0.9 * (len(waits) - 1) + 0.5)], 2),
+                          "no_wait": sum(w == 0 for w in waits),
+                          "under_0.3_s": sum(w <= 0.3 for w in waits)}), flush=True)
+    app.close()
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["batches"]:
         batches()
@@ -159,6 +291,8 @@ if __name__ == "__main__":
         first(Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 8)
     elif sys.argv[1:2] == ["bound"] and len(sys.argv) > 3:
         bound(Path(sys.argv[2]), [Path(x) for x in sys.argv[3:]])
+    elif sys.argv[1:2] == ["typing"] and len(sys.argv) > 3:
+        typing(Path(sys.argv[2]), [Path(x) for x in sys.argv[3:]])
     elif sys.argv[1:2] == ["words"] and len(sys.argv) > 3:
         last_words(Path(sys.argv[2]), [Path(x) for x in sys.argv[3:]])
     else:
