@@ -5,6 +5,7 @@
     python scripts/read_ahead.py words DATA_DIR SET.jsonl...  # last words finished before typed
     python scripts/read_ahead.py bound DATA_DIR SET.jsonl...  # the least wait after Enter there can be
     python scripts/read_ahead.py typing DATA_DIR SET.jsonl... # the wait after Enter, typing replayed
+    python scripts/read_ahead.py replay DATA_DIR [N]          # the same, with the model, no browser
 
 `batches`: after 300 cached tokens, the time to read a batch of 1 to 96 more (best of three):
 what the last tokens of a prompt cost when they are read after Enter.
@@ -23,13 +24,18 @@ Enter any reading ahead leaves, at the reading speed TOKENS_PER_S (73: batches o
 `typing`: each question of the sets asked alone, typed as `scripts/page_latency.py` types it
 (six characters a second, a second's pause half-way, Enter ENTER_AFTER_S after « ? »), replayed
 against a clock instead of the model: the page's pauses (ui.read_ahead_after), the guesses
-(completion, excerpts, prompt tokens: the real ones) and the reader's rules (batches of 64, the
-last one taking the rest; a batch of no use to the newer guess abandoned at once, its tokens
+(completion, excerpts, prompt tokens: the real ones) and the reader's rules (batches of BATCH, 64,
+the last one taking the rest; a batch of no use to the newer guess abandoned at once, its tokens
 lost; the prompt held kept where it still fits), each batch costing what llama.cpp takes here
 for its size (measured first, as `batches`) divided by SPEED (1: this machine, the model alone;
 the page reads slower: other work shares the cores while it types; several: SPEED=1,2). Prints the wait after
 Enter for the prompt's last tokens (p50, p90, how many none), per set. No page, no answers: a
 minute per set, so that rules and speeds can be compared on questions the page was not run on.
+`replay`: the first N (24) questions of `scripts/page_latency.py`, typed the same way into one
+conversation, but in the process: each key is given to the page's handler (`Page.speculate`,
+its own thread, as Gradio does), then the question is asked of the engine; the time from Enter
+to the first piece of the answer and the tokens read after Enter. What the page measures,
+without the browser's share of the cores and the page's own delays.
 """
 
 from __future__ import annotations
@@ -163,6 +169,60 @@ def bound(data: Path, sets: list[Path]) -> None:
     app.close()
 
 
+def replay(data: Path, n: int) -> None:
+    import os
+    import shutil
+    import statistics
+    import tempfile
+    from types import SimpleNamespace
+
+    from chatbot.app import App
+    from chatbot.config import Settings
+    from chatbot.domain import Turn
+    from chatbot.ui import Page
+
+    enter = float(os.environ.get("ENTER_AFTER_S", "0.2"))
+    work = Path(tempfile.mkdtemp()) / "data"
+    shutil.copytree(data, work)
+    app = App(Settings(data_dir=work, temperature=0.0, seed=0))
+    page, engine = Page(app), app.engine()
+    list(engine.stream("Bonjour ?"))  # the fixed opening read, as the page does after start-up
+    tab = SimpleNamespace(session_hash="tab", username=None)
+    items = [json.loads(x) for x in (ROOT / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines()
+             if x.strip()]
+    questions = [x["question"] for x in items if x["type"] in ("factual", "paraphrase") and not x.get("history")][:n]
+    history: list[Turn] = []
+    page.store.history = lambda user, cid: list(history)  # one conversation, kept here
+    waits = []
+    for q in questions:
+        half = q.rfind(" ", 0, len(q) // 2) + 1
+        keys = []
+        for i in range(1, len(q) + 1):
+            keys.append(threading.Thread(target=page.speculate, args=(q[:i], "c", [], tab)))
+            keys[-1].start()
+            time.sleep(1 / 6 + (1.0 if i == half else 0.0))
+        time.sleep(max(0.0, enter - 1 / 6))
+        with page._typing_lock:
+            page.typing.clear()  # the question sent: no pause of it is read ahead any more
+        t0 = time.perf_counter()
+        first = None
+        for event in engine.stream(q, list(history)):
+            if isinstance(event, str):
+                first = first or time.perf_counter() - t0
+            else:
+                answer = event
+        for k in keys:
+            k.join()
+        history += [Turn("user", q), Turn("assistant", answer.answer)]
+        waits.append(first or 0.0)
+        print(json.dumps({"question": q, "enter_to_first_piece_ms": round((first or 0) * 1000),
+                          "read_after_enter": answer.timings.evaluated_tokens}, ensure_ascii=False), flush=True)
+    waits.sort()
+    print(json.dumps({"questions": len(waits), "p50_ms": round(statistics.median(waits) * 1000),
+                      "p90_ms": round(waits[int(0.9 * (len(waits) - 1) + 0.5)] * 1000)}), flush=True)
+    app.close()
+
+
 def _batch_costs(model, sizes=(8, 16, 32, 64, 96, 128)) -> dict[int, float]:
     """Seconds llama.cpp takes to read a batch of each size after 300 cached tokens (best of three)."""
     llm = model._llm
@@ -195,7 +255,7 @@ def typing(data: Path, sets: list[Path]) -> None:
 
     speeds = [float(x) for x in os.environ.get("SPEED", "1").split(",")]
     enter = float(os.environ.get("ENTER_AFTER_S", "0.2"))
-    key, pause, batch = 1 / 6, 1.0, 64
+    key, pause, batch = 1 / 6, 1.0, int(os.environ.get("BATCH", "64"))  # llm.prefill's batch
     app = App(Settings(data_dir=data))
     engine = app.engine()
     model, o, searcher = engine.model, engine.options, engine.searcher
@@ -291,6 +351,8 @@ if __name__ == "__main__":
         first(Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 8)
     elif sys.argv[1:2] == ["bound"] and len(sys.argv) > 3:
         bound(Path(sys.argv[2]), [Path(x) for x in sys.argv[3:]])
+    elif sys.argv[1:2] == ["replay"] and len(sys.argv) > 2:
+        replay(Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 24)
     elif sys.argv[1:2] == ["typing"] and len(sys.argv) > 3:
         typing(Path(sys.argv[2]), [Path(x) for x in sys.argv[3:]])
     elif sys.argv[1:2] == ["words"] and len(sys.argv) > 3:
