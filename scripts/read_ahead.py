@@ -54,17 +54,7 @@ def batches() -> None:
     from chatbot.llm import LlamaModel
 
     model = LlamaModel(Settings().model_path())
-    llm = model._llm
-    tokens = model.tokenize("Bonjour, ceci est un texte assez long pour remplir le contexte. " * 40)[:400]
-    llm.reset()
-    llm.eval(tokens[:300])
-    for n in (1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96):
-        best = float("inf")
-        for _ in range(3):
-            llm.n_tokens = 300
-            t0 = time.perf_counter()
-            llm.eval(tokens[300:300 + n])
-            best = min(best, time.perf_counter() - t0)
+    for n, best in _batch_costs(model, (1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96)).items():
         print(json.dumps({"batch": n, "ms": round(best * 1000), "tokens_per_s": round(n / best)}), flush=True)
 
 
@@ -250,6 +240,7 @@ def typing(data: Path, sets: list[Path]) -> None:
     from chatbot.app import App
     from chatbot.config import Settings
     from chatbot.llm import MIN_BATCH
+    from chatbot.llm import _shared as shared
     from chatbot.rag import clean_question, guess
     from chatbot.ui import read_ahead_after
 
@@ -277,14 +268,6 @@ def typing(data: Path, sets: list[Path]) -> None:
             prompts[question] = None if not engine.relevant(query, hits, o) else model.tokenize(
                 model.render(engine.messages(question, [], engine.excerpts(query, hits, o)[1], o))[0])
         return prompts[question]
-
-    def shared(a: list[int], b: list[int]) -> int:
-        n = 0
-        for x, y in zip(a, b, strict=False):
-            if x != y:
-                break
-            n += 1
-        return n
 
     def wait_after_enter(q: str, speed: float) -> float | None:
         final = tokens(clean_question(q))
