@@ -49,6 +49,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _project_questions(n: int) -> list[str]:
+    """The first n factual questions of the project's set asked alone (those the page test types)."""
+    items = [json.loads(x) for x in (ROOT / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines()
+             if x.strip()]
+    return [x["question"] for x in items if x["type"] in ("factual", "paraphrase") and not x.get("history")][:n]
+
+
+def _p90(values: list[float]) -> float:
+    """The 90th percentile of sorted values (the nearest rank)."""
+    return values[int(0.9 * (len(values) - 1) + 0.5)]
+
+
+def _prompt_tokens(engine, question: str) -> list[int] | None:
+    """The tokens of the prompt of `question` asked alone; None when it is declined without the model."""
+    query, hits, _ = engine.retrieve(question)
+    if not engine.relevant(query, hits, engine.options):
+        return None
+    passages = engine.excerpts(query, hits, engine.options)[1]
+    return engine.model.tokenize(engine.model.render(engine.messages(question, [], passages, engine.options))[0])
+
+
 def batches() -> None:
     from chatbot.config import Settings
     from chatbot.llm import LlamaModel
@@ -64,9 +85,7 @@ def first(data: Path, n: int) -> None:
 
     app = App(Settings(data_dir=data, temperature=0.0, seed=0))
     engine = app.engine()
-    items = [json.loads(x) for x in (ROOT / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines()
-             if x.strip()]
-    questions = [x["question"] for x in items if x["type"] in ("factual", "paraphrase") and not x.get("history")][:n]
+    questions = _project_questions(n)
     for q in questions:
         for typed in (q.rsplit(" ", 1)[0], q.rsplit(" ", 2)[0]):  # without "?"; without the last word too
             engine.speculate(typed, stop=threading.Event())
@@ -122,13 +141,9 @@ def bound(data: Path, sets: list[Path]) -> None:
     enter = float(os.environ.get("ENTER_AFTER_S", "0.2"))
     app = App(Settings(data_dir=data))
     engine = app.engine()
-    model, o = engine.model, engine.options
 
     def tokens(question: str) -> list[int] | None:
-        query, hits, _ = engine.retrieve(question)
-        if not engine.relevant(query, hits, o):
-            return None  # declined without the model: nothing to read
-        return model.tokenize(model.render(engine.messages(question, [], engine.excerpts(query, hits, o)[1], o))[0])
+        return _prompt_tokens(engine, question)  # None: declined without the model, nothing to read
 
     for path in sets:
         waits, changed = [], []
@@ -154,7 +169,7 @@ def bound(data: Path, sets: list[Path]) -> None:
         print(json.dumps({"set": path.name, "questions": len(waits),
                           "tokens_changed_by_last_word_p50": statistics.median(changed),
                           "least_wait_p50_s": round(statistics.median(waits), 2),
-                          "least_wait_p90_s": round(waits[int(0.9 * (len(waits) - 1) + 0.5)], 2),
+                          "least_wait_p90_s": round(_p90(waits), 2),
                           "no_wait": sum(w == 0 for w in waits)}), flush=True)
     app.close()
 
@@ -178,9 +193,7 @@ def replay(data: Path, n: int) -> None:
     page, engine = Page(app), app.engine()
     list(engine.stream("Bonjour ?"))  # the fixed opening read, as the page does after start-up
     tab = SimpleNamespace(session_hash="tab", username=None)
-    items = [json.loads(x) for x in (ROOT / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines()
-             if x.strip()]
-    questions = [x["question"] for x in items if x["type"] in ("factual", "paraphrase") and not x.get("history")][:n]
+    questions = _project_questions(n)
     history: list[Turn] = []
     page.store.history = lambda user, cid: list(history)  # one conversation, kept here
     waits = []
@@ -209,7 +222,7 @@ def replay(data: Path, n: int) -> None:
                           "read_after_enter": answer.timings.evaluated_tokens}, ensure_ascii=False), flush=True)
     waits.sort()
     print(json.dumps({"questions": len(waits), "p50_ms": round(statistics.median(waits) * 1000),
-                      "p90_ms": round(waits[int(0.9 * (len(waits) - 1) + 0.5)] * 1000)}), flush=True)
+                      "p90_ms": round(_p90(waits) * 1000)}), flush=True)
     app.close()
 
 
@@ -249,7 +262,7 @@ def typing(data: Path, sets: list[Path]) -> None:
     key, pause, batch = 1 / 6, 1.0, int(os.environ.get("BATCH", "64"))  # llm.prefill's batch
     app = App(Settings(data_dir=data))
     engine = app.engine()
-    model, o, searcher = engine.model, engine.options, engine.searcher
+    model, searcher = engine.model, engine.searcher
     measured = _batch_costs(model)
     sizes = sorted(measured)
 
@@ -264,9 +277,7 @@ def typing(data: Path, sets: list[Path]) -> None:
 
     def tokens(question: str) -> list[int] | None:
         if question not in prompts:
-            query, hits, _ = engine.retrieve(question)
-            prompts[question] = None if not engine.relevant(query, hits, o) else model.tokenize(
-                model.render(engine.messages(question, [], engine.excerpts(query, hits, o)[1], o))[0])
+            prompts[question] = _prompt_tokens(engine, question)
         return prompts[question]
 
     def wait_after_enter(q: str, speed: float) -> float | None:
@@ -281,9 +292,10 @@ def typing(data: Path, sets: list[Path]) -> None:
         sent = keys[-1][0] + enter
         guesses = []  # (time, prompt) of each pause long enough to read ahead
         for n, (tk, text) in enumerate(keys):
-            after = read_ahead_after(text, completes=searcher.complete(text) is not None)
+            done = searcher.complete(text)
+            after = read_ahead_after(text, completes=done is not None)
             if tk + after < (keys[n + 1][0] if n + 1 < len(keys) else sent):
-                p = tokens(guess(searcher.complete(text) or text))
+                p = tokens(guess(done or text))
                 if p is not None:
                     guesses.append((tk + after, p))
         held: list[int] = []
@@ -321,7 +333,7 @@ def typing(data: Path, sets: list[Path]) -> None:
                                    if not x.get("history")) if w is not None)
         print(json.dumps({"set": path.name, "questions": len(waits), "speed": speed,
                           "wait_p50_s": round(statistics.median(waits), 2),
-                          "wait_p90_s": round(waits[int(0.9 * (len(waits) - 1) + 0.5)], 2),
+                          "wait_p90_s": round(_p90(waits), 2),
                           "no_wait": sum(w == 0 for w in waits),
                           "under_0.3_s": sum(w <= 0.3 for w in waits)}), flush=True)
     app.close()
