@@ -9,7 +9,9 @@ Enter, a MutationObserver on the conversation notes the first text of the new an
     python scripts/page_latency.py DATA_DIR [N_QUESTIONS] [ROUNDS]   # DATA_DIR: `chatbot ingest seeds` made it
 
 Enter is pressed 0.2 s after the last key (ENTER_AFTER_S=2 for a person who reads the question
-over before sending it); ONLY=true or ONLY=false runs one configuration.
+over before sending it); ONLY=true or ONLY=false runs one configuration. STEPS=true notes, for
+each question, when the server began to answer after Enter, when the engine gave its first piece,
+and every batch llama.cpp read ahead while it was typed (tokens, seconds): where the wait goes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTER_AFTER_S = float(os.environ.get("ENTER_AFTER_S", "0.2"))  # from the last key typed to Enter
+STEPS = os.environ.get("STEPS") == "true"
 WATCH = """() => {
   window.__t = {enter: null, first: null};
   const bots = () => document.querySelectorAll('#chat .message.bot, #chat [data-testid=bot]');
@@ -36,6 +39,7 @@ WATCH = """() => {
   const enter = (e) => {
     if (e.key === 'Enter' && e.target.closest && e.target.closest('#question')) {
       window.__t.enter = performance.now();
+      window.__t.enterWall = Date.now();  // the server's clock, for its steps
       document.removeEventListener('keydown', enter, true);
     }
   };
@@ -51,6 +55,60 @@ WATCH = """() => {
   });
   obs.observe(document.querySelector('#chat'), {childList: true, subtree: true, characterData: true});
 }"""
+
+
+def timed_serve(log: str, argv: list[str]) -> int:
+    """`chatbot serve`, noting in `log` (a JSON line each, wall-clock seconds) when an answer
+    begins, when the engine gives its first piece, and each batch llama.cpp reads."""
+    import functools
+
+    from chatbot import llm, rag, ui
+    from chatbot.cli import main
+
+    out = open(log, "a", buffering=1)  # noqa: SIM115
+
+    def note(step: str, **more) -> None:
+        out.write(json.dumps({"step": step, "t": time.time(), **more}) + "\n")
+
+    respond, stream, read = ui.Page.respond, rag.Engine.stream, llm.LlamaModel._read
+
+    @functools.wraps(respond)  # the same parameters and annotations: Gradio passes the request
+    def timed_respond(self, *args, **kwargs):
+        note("respond")
+        yield from respond(self, *args, **kwargs)
+
+    def timed_stream(self, *args, **kwargs):
+        note("stream")
+        for n, event in enumerate(stream(self, *args, **kwargs)):
+            if n == 0:
+                note("first piece")
+            yield event
+
+    def timed_read(self, tokens, start):
+        t0 = time.time()
+        try:
+            read(self, tokens, start)
+        finally:
+            note("batch", began=t0, tokens=len(tokens) - start, read=self._logits_at == len(tokens))
+
+    ui.Page.respond, rag.Engine.stream, llm.LlamaModel._read = timed_respond, timed_stream, timed_read
+    return main(argv)
+
+
+def _steps(log: Path, typed_from: float, enter_ms: float) -> dict:
+    """What the server did for one question (ms from Enter): the answer's steps, the batches
+    read while it was typed (tokens and seconds of those read to the end; how many abandoned),
+    and the one being read at Enter (tokens, when it began)."""
+    enter = enter_ms / 1000
+    rows = [json.loads(x) for x in log.read_text().splitlines() if x.strip()]
+    after = {r["step"]: round((r["t"] - enter) * 1000) for r in reversed(rows) if r["t"] >= enter}
+    typed = [r for r in rows if r["step"] == "batch" and typed_from <= r["began"] < enter]
+    at_enter = [r for r in typed if r["t"] >= enter]
+    return {"respond_ms": after.get("respond"), "first_piece_ms": after.get("first piece"),
+            "batches_read": [(r["tokens"], round(r["t"] - r["began"], 2)) for r in typed if r["read"]],
+            "batches_abandoned": sum(not r["read"] for r in typed),
+            "reading_at_enter": (at_enter[0]["tokens"], round((at_enter[0]["began"] - enter) * 1000))
+            if at_enter else None}
 
 
 def _cpu_s(pid: int) -> float:
@@ -69,11 +127,13 @@ def run(data: Path, questions: list[str], speculate: bool) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp()) / "data"
-    shutil.copytree(data, work)
+    shutil.copytree(data, work, ignore=shutil.ignore_patterns("serve.sock", "index.lock"))  # a page left them
     port = _free_port()
     env = dict(os.environ, CHATBOT_DATA_DIR=str(work), CHATBOT_SPECULATE=str(speculate).lower())
     log = open(work.parent / "serve.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)], cwd=ROOT,
+    steps = work.parent / "steps.jsonl"
+    serve = [__file__, "timed-serve", str(steps)] if STEPS else ["-m", "chatbot"]
+    proc = subprocess.Popen([sys.executable, *serve, "serve", "--port", str(port)], cwd=ROOT,
                             stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/"
     rows = []
@@ -94,7 +154,7 @@ def run(data: Path, questions: list[str], speculate: bool) -> list[dict]:
             time.sleep(3)  # the prompt's opening is evaluated in the background after start-up
             for n, q in enumerate(questions, 1):
                 page.evaluate(WATCH)
-                cpu0 = _cpu_s(proc.pid)
+                cpu0, typed_from = _cpu_s(proc.pid), time.time()
                 page.click("#question textarea")
                 half = q.rfind(" ", 0, len(q) // 2) + 1
                 page.keyboard.type(q[:half], delay=166)  # ~6 characters a second
@@ -112,7 +172,8 @@ def run(data: Path, questions: list[str], speculate: bool) -> list[dict]:
                              "first_text": t.get("text"),
                              "prompt_tokens": int(m.group(1)) if m else None,
                              "evaluated_after_enter": int(m.group(2)) if m else None,
-                             "cpu_while_typing_s": round(typing_cpu, 2)})
+                             "cpu_while_typing_s": round(typing_cpu, 2)}
+                            | ({"steps": _steps(steps, typed_from, t["enterWall"])} if STEPS else {}))
             browser.close()
     finally:
         proc.terminate()
@@ -122,6 +183,9 @@ def run(data: Path, questions: list[str], speculate: bool) -> list[dict]:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["timed-serve"]:
+        sys.path.insert(0, str(ROOT))
+        return timed_serve(sys.argv[2], sys.argv[3:])
     data = Path(sys.argv[1])
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 8
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 1
@@ -144,6 +208,9 @@ def main() -> int:
                                 "all_read_ahead": sum(r <= 16 for r in read),
                                 "cpu_while_typing_s_p50": statistics.median(x["cpu_while_typing_s"] for x in rows),
                                 "rows": rows})
+            if STEPS:  # llama.cpp's speed while the question was typed, batches of 64 or more
+                rates = [n / s for x in rows for n, s in x["steps"]["batches_read"] if n >= 64 and s > 0]
+                out["runs"][-1]["typing_tokens_per_s_p50"] = round(statistics.median(rates)) if rates else None
             print(json.dumps(out["runs"][-1] | {"rows": None}), file=sys.stderr, flush=True)
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
