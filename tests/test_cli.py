@@ -161,6 +161,8 @@ def test_bench_measures_the_product_against_the_raw_libraries(seeded_data_dir):
     # search at a size, without encoding: the passages are chunked as ingestion would
     scale = out["scale"]
     assert scale["search_only"] and scale["passages"] > 300 and scale["retrieval_ms_p50"] > 0
+    # the seeds' sentences recombined: the page finishes « Sa » after « Amit » as in the seeds
+    assert scale["completed"] == "Qui est Amit Sangani" and scale["completion_build_s"] > 0
 
 
 @pytest.mark.slow
