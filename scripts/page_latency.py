@@ -78,7 +78,6 @@ def timed_serve(log: str, argv: list[str]) -> int:
         yield from respond(self, *args, **kwargs)
 
     def timed_stream(self, *args, **kwargs):
-        note("stream")
         for n, event in enumerate(stream(self, *args, **kwargs)):
             if n == 0:
                 note("first piece")
@@ -209,7 +208,8 @@ def main() -> int:
                                 "cpu_while_typing_s_p50": statistics.median(x["cpu_while_typing_s"] for x in rows),
                                 "rows": rows})
             if STEPS:  # llama.cpp's speed while the question was typed, batches of 64 or more
-                rates = [n / s for x in rows for n, s in x["steps"]["batches_read"] if n >= 64 and s > 0]
+                rates = [tokens / secs for x in rows for tokens, secs in x["steps"]["batches_read"]
+                         if tokens >= 64 and secs > 0]
                 out["runs"][-1]["typing_tokens_per_s_p50"] = round(statistics.median(rates)) if rates else None
             print(json.dumps(out["runs"][-1] | {"rows": None}), file=sys.stderr, flush=True)
     print(json.dumps(out, ensure_ascii=False, indent=2))
