@@ -1,0 +1,243 @@
+"""Writes fresh_a.jsonl and fresh_b.jsonl: two sets on the seeds that no setting is chosen on.
+
+fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
+« pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
+relation the documents do not state.
+fresh_b: questions typed as people type them: keyword queries (some without accents, some with a
+typo), long questions with a context sentence first, things described instead of named, false
+premises, and near-misses in the same styles.
+
+A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
+is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
+Every answer's evidence is checked against its seed below, and each fact has a spelling found there.
+"""
+import json
+from pathlib import Path
+
+from chatbot.text import normalize
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+D0, D1, D2, D3, D4 = ("000_4937d34f26cd696d.txt", "001_ab0ad9a56183d7b7.txt", "002_252018651c2d012b.txt",
+                      "003_4edc3b288bac67c9.txt", "004_4aa242230e059d09.txt")
+
+
+class Set:
+    def __init__(self, prefix):
+        self.prefix, self.items = prefix, []
+
+    def _id(self, tag):
+        return f"{self.prefix}{tag}{len(self.items) + 1:02d}"
+
+    def ask(self, kind, question, facts, doc, evidence):
+        text = normalize((SEEDS / doc).read_text(encoding="utf-8"))
+        assert normalize(evidence) in text, (question, evidence)
+        for f in facts:
+            assert any(normalize(s) in text for s in f), (question, f)
+        self.items.append({"id": self._id(kind[:2]), "type": kind, "question": question, "facts": facts,
+                           "doc": doc, "evidence": evidence})
+
+    def near(self, question, trap=(), style="near-miss"):
+        self.items.append({"id": self._id("nm"), "type": "offtopic", "subtype": "near-miss", "style": style,
+                           "question": question, "facts": [], "doc": None, "evidence": None,
+                           "trap": list(trap)})
+
+    def premise(self, question, correction, doc, evidence):
+        text = normalize((SEEDS / doc).read_text(encoding="utf-8"))
+        assert normalize(evidence) in text, (question, evidence)
+        assert any(normalize(s) in text for s in correction), (question, correction)
+        self.items.append({"id": self._id("fp"), "type": "offtopic", "subtype": "false-premise",
+                           "question": question, "facts": [], "doc": doc, "evidence": evidence,
+                           "correction": correction})
+
+    def write(self, name):
+        Path(__file__).with_name(name).write_text(
+            "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in self.items), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- fresh_a: well-formed
+A = Set("a")
+par = "paraphrase"
+A.ask(par, "Pour quelle raison IBM a-t-il entraîné Granite 3.0 sur des jeux de données publics ?",
+      [["droits d'auteur", "droit d'auteur", "poursuites"]], D2, "éviter les problèmes de droits d’auteur")
+A.ask(par, "Entre quelles tailles, en milliards de paramètres, varient les modèles Granite 3.0 ?",
+      [["34"]], D2, "de 3 à 34 milliards de paramètres")
+A.ask(par, "Par quels canaux peut-on se procurer les modèles Granite 3.0 ?",
+      [["Hugging Face", "GitHub", "watsonx"]], D2, "IBM watsonx.ai")
+A.ask(par, "Pour quelle raison Kate Soule préfère-t-elle ouvrir les modèles plutôt que les garder fermés ?",
+      [["diversité de pensée", "communauté", "écosystème ouvert"]], D2, "diversité de pensée")
+A.ask(par, "Qui occupe le poste de rédacteur principal chez IBM Think ?", [["Bergmann"]], D2,
+      "Dave Bergmann, rédacteur principal chez IBM Think")
+A.ask(par, "Quelle entreprise est en litige avec Perplexity selon l'article sur Granite ?", [["News Corp"]], D2,
+      "oppose News Corp à Perplexity")
+A.ask(par, "Quelles attributions gouvernementales a Jean-Noël Barrot ?", [["numérique"]], D3,
+      "ministre français délégué chargé du numérique")
+A.ask(par, "À quelle occasion Jean-Noël Barrot a-t-il pris la parole sur l'open source ?", [["Bletchley"]], D3,
+      "lors du sommet sur l'IA à Bletchley Park")
+A.ask(par, "Qu'est-ce qui empêche de garantir que les versions modifiées d'un modèle ouvert restent éthiques ?",
+      [["contrôle centralisé"]], D2, "L'absence de contrôle centralisé")
+A.ask(par, "Quelles variantes spécialisées accompagnent les modèles Granite 8B et 2B ?",
+      [["instruction"], ["sécurité"]], D2, "variantes spécialisées pour l’instruction et la surveillance de la sécurité")
+A.ask(par, "Quels gouvernements cherchent un compromis entre innovation et sécurité de l'IA ?",
+      [["États-Unis", "Etats-Unis"], ["UE", "Union européenne"]], D0, "les États-Unis et l’UE")
+A.ask(par, "Que risque un projet d'IA personnalisée lancé sans objectifs précis ?",
+      [["erronés", "gaspillage", "échec"]], D0, "des résultats erronés, un gaspillage de ressources")
+A.ask(par, "En dehors des données biaisées, qu'est-ce qui peut dégrader l'efficacité et la fiabilité des modèles ?",
+      [["dérive", "étiquetage"]], D0, "la dérive des données et les erreurs d’étiquetage")
+A.ask(par, "Quelle propriété de l'IA open source évite aux organisations de dépendre d'un fournisseur unique ?",
+      [["neutralité"]], D0, "la neutralité de l’IA open source garantit")
+A.ask(par, "Qu'est-ce que la transparence des modèles ouverts atténue chez les utilisateurs ?", [["angoisse"]], D1,
+      "réduit l’angoisse liée à l’utilisation de l’IA")
+A.ask(par, "Que peuvent faire les entreprises qui détiennent les modèles propriétaires, selon l'article sur la "
+      "concentration du pouvoir ?", [["restreindre", "manipuler"]], D1,
+      "restreindre l’accès ou de manipuler les données")
+A.ask(par, "Qui pourrait fixer des normes pour un usage responsable de l'IA open source ?", [["consortium"]], D1,
+      "des consortiums internationaux pourraient se pencher")
+A.ask(par, "Les modèles propriétaires sont-ils condamnés à disparaître, d'après la FAQ ?",
+      [["peu probable", "évoluer"]], D1, "Il est peu probable que les modèles propriétaires disparaissent")
+A.ask(par, "D'après Amit Sangani, que se passe-t-il quand des failles sont découvertes dans les modèles ouverts ?",
+      [["corrig"]], D2, "les corrigent")
+A.ask(par, "Dans quel cadre Amit Sangani s'est-il exprimé sur l'IA ouverte ?", [["AI Alliance"]], D2,
+      "lors d'une récente réunion de l'AI Alliance")
+A.ask(par, "Pour quelle raison les entreprises technologiques se mettent-elles à donner leur code ?",
+      [["coûts", "couts"]], D2, "maîtriser les coûts de développement")
+A.ask(par, "Pourquoi la croissance de l'IA générative est-elle sans pareille selon la tribune d'Alibaba ?",
+      [["communauté"]], D3, "développées au sein d'une communauté open-source")
+A.ask(par, "Qu'a apporté l'open source dans d'autres domaines technologiques, selon le ministre français ?",
+      [["équité concurrentielle", "monopole"]], D3, "l'équité concurrentielle")
+A.ask(par, "Que propose celui des deux investisseurs qui s'oppose à l'ouverture des modèles ?",
+      [["propriété privée", "abus", "dangers"]], D4, "les garder comme propriété privée pour éviter les abus")
+A.ask(par, "Quel produit a montré, selon la tribune d'Alibaba, que la technologie connaît des bouleversements ?",
+      [["ChatGPT"]], D3, "ChatGPT nous a montré")
+A.ask(par, "Pour quelle raison l'open source n'est-il pas toujours gratuit selon l'article sur l'IA générative ?",
+      [["payant", "monétis"]], D4, "monétisent leurs modèles en proposant des services payants")
+A.ask(par, "Dans quel cas d'usage du traitement du langage les chercheurs affinent-ils des modèles sur leurs données ?",
+      [["dialecte"]], D1, "les dialectes régionaux")
+A.ask(par, "Dans quels domaines le modèle collaboratif pourrait-il toucher la cybersécurité ?", [["défense"]], D1,
+      "questions de sécurité et de défense")
+A.ask(par, "Qui a affirmé que, sur 20 000 personnes manipulant le code, l'une finirait par trouver l'amélioration ?",
+      [["Bergmann"]], D2, "explique Dave Bergmann")
+A.ask(par, "Qu'ont en commun TensorFlow et PyTorch dans l'article sur les modèles propriétaires ?",
+      [["bibliothèque", "partir de zéro", "zéro"]], D1, "des bibliothèques comme TensorFlow et PyTorch")
+A.ask(par, "Quels projets ont été construits avec GitHub Code Clean et StarCoder ?", [["Granite"]], D2,
+      "GitHub Code Clean et StarCoder")
+A.ask("english", "Which company built the Granite 3.0 models?", [["IBM"]], D2, "IBM publie ses modèles Granite 3.0")
+A.ask("english", "Which Paris-based start-up is described as a European leader?", [["Mistral"]], D2,
+      "Mistral AI s'est imposé comme un leader du secteur")
+A.ask("english", "Who is Kate Soule?", [["Data and Model Factory", "IBM Research"]], D2,
+      "directrice du programme Data and Model Factory chez IBM Research")
+A.ask("english", "What does Mozilla recommend investing in?", [["science ouverte", "open science"]], D3,
+      "allant de l'open source à la science ouverte")
+# near-misses: two real entities in a relation the documents do not state
+A.near("Quel investissement Meta a-t-il fait dans Mistral AI ?")
+A.near("Quel accord IBM a-t-il signé avec Hugging Face ?", ["watsonx"])
+A.near("Quel poste Kate Soule occupait-elle chez Meta ?", ["directrice", "Data and Model Factory"])
+A.near("Quel rôle Dave Nielsen joue-t-il chez IBM ?", ["directeur de la communauté"])
+A.near("Quelle position Jingren Zhou a-t-il défendue au sommet de Bletchley Park ?", ["écarter d'emblée"])
+A.near("Qu'a déclaré Amit Sangani à propos des modèles Granite 3.0 ?", ["bénéfique pour tous"])
+A.near("Combien Mozilla a-t-elle investi dans Hugging Face ?")
+A.near("Sur quelle plateforme Mistral AI publie-t-elle ses modèles ?", ["Hugging Face", "GitHub"])
+A.near("Sous quelle licence Meta diffuse-t-il Llama 2 ?", ["Apache"])
+A.near("Quel procès oppose News Corp à Meta ?", ["Perplexity"])
+A.near("Quelle somme Marc Andreessen a-t-il investie dans Mistral AI ?")
+A.near("Qu'a déclaré Vinod Khosla à propos de Llama 2 ?", ["propriété privée"])
+A.near("Quel rôle Jean-Noël Barrot a-t-il joué dans la lettre ouverte de Mozilla ?", ["signataire"])
+A.near("Quel jeu de données Mistral AI a-t-elle utilisé en plus de StarCoder ?", ["GitHub Code Clean"])
+A.near("Combien de langages de programmation StarCoder couvre-t-il ?", ["116"])
+A.near("Quand Google a-t-il rejoint l'AI Alliance ?", ["2000"])
+A.near("Quel modèle Microsoft a-t-il publié sur Hugging Face ?", ["Llama", "GPT"])
+A.near("Pour quelle entreprise Dave Bergmann travaillait-il avant IBM ?", ["Meta"])
+A.near("Quel budget l'Union européenne consacre-t-elle à l'IA open source ?", ["milliards"])
+A.near("Quel partenariat Alibaba Cloud a-t-il conclu avec IBM ?", ["AI Alliance"])
+A.write("fresh_a.jsonl")
+
+# ---------------------------------------------------------------- fresh_b: typed as people type
+B = Set("b")
+kw, lg, ds = "keyword", "long", "described"
+B.ask(kw, "licence granite ibm", [["Apache"]], D2, "licence Apache 2.0")
+B.ask(kw, "nombre langages programmation granite", [["116"]], D2, "116 langages de programmation")
+B.ask(kw, "startup mistral ville", [["Paris"]], D2, "La start-up basée à Paris")
+B.ask(kw, "mozila lettre ouverte quand", [["veille"]], D3, "publiée la veille de ce sommet")
+B.ask(kw, "directeur techno alibaba cloud", [["Jingren Zhou", "Zhou"]], D3, "Jingren Zhou")
+B.ask(kw, "donnees entrainement granite", [["GitHub Code Clean", "StarCoder"]], D2, "GitHub Code Clean et StarCoder")
+B.ask(kw, "proces news corp", [["Perplexity"]], D2, "News Corp à Perplexity")
+B.ask(kw, "ministre numerique bletchley park", [["Barrot"]], D3, "Jean-Noël Barrot")
+B.ask(kw, "risques donnees biaisees", [["discriminatoire"]], D0, "résultats discriminatoires")
+B.ask(kw, "entreprises pour approche fermee ia", [["Google"], ["Microsoft"], ["OpenAI"]], D0,
+      "Google, Microsoft et OpenAI sont favorables")
+B.ask(kw, "alternative libre a dall-e", [["Stable Diffusion"]], D1, "Stable Diffusion est un modèle")
+B.ask(kw, "kate soul ibm poste", [["Data and Model Factory", "directrice"]], D2,
+      "directrice du programme Data and Model Factory")
+B.ask(kw, "prochain sommet securite ia ou", [["Paris"]], D3, "prévu à Paris")
+B.ask(kw, "investiseurs opposés open source IA générative", [["Andreessen"], ["Khosla"]], D4,
+      "Marc Andreessen et Vinod Khosla")
+B.ask(lg, "Je prépare une note pour ma direction sur les modèles ouverts d'IBM. D'après l'article sur les milliards "
+      "investis dans l'IA, combien de paramètres comptent les modèles Granite 3.0 ?", [["34"]], D2,
+      "de 3 à 34 milliards de paramètres")
+B.ask(lg, "Mon équipe hésite à utiliser des modèles open source dans un produit commercial. Est-ce que les modèles "
+      "Granite 3.0 peuvent servir à des applications commerciales ?", [["sans restriction", "restriction"]], D2,
+      "applications commerciales sans restriction")
+B.ask(lg, "Pour un exposé sur la souveraineté numérique, j'aimerais citer un responsable politique. Quel ministre "
+      "français a défendu l'open source lors du sommet de Bletchley Park ?", [["Barrot"]], D3, "Jean-Noël Barrot")
+B.ask(lg, "On m'a demandé de résumer la position de Meta. Dans l'article qui parle de Granite et de Llama, qui chez "
+      "Meta explique que l'IA open source est bénéfique pour tous ?", [["Sangani"]], D2, "Amit Sangani")
+B.ask(lg, "Je rédige un comparatif des approches ouvertes et fermées pour notre comité. Selon l'article d'IBM, pour "
+      "quelles raisons Google, Microsoft et OpenAI préfèrent-ils une approche fermée ?",
+      [["sécurité", "utilisation abusive"]], D0, "invoquant des inquiétudes concernant la sécurité")
+B.ask(lg, "Notre DSI s'inquiète des risques de l'open source. Quels risques de sécurité l'article d'IBM sur l'IA "
+      "open source mentionne-t-il ?", [["malveillant", "nuisible", "manipuler"]], D0,
+      "des acteurs malveillants pourraient exploiter les mêmes outils")
+B.ask(lg, "Je fais une veille sur l'IA en Europe pour ma direction. Dans l'article sur les entreprises qui donnent "
+      "leur code, quelle entreprise européenne est citée comme leader de l'open source ?", [["Mistral"]], D2,
+      "Mistral AI s'est imposé comme un leader")
+B.ask(lg, "Un collègue m'a parlé d'un procès pour droits d'auteur dans l'IA. Quelles entreprises s'opposent dans "
+      "l'affaire citée par l'article sur Granite ?", [["News Corp"], ["Perplexity"]], D2, "News Corp à Perplexity")
+B.ask(lg, "Pour la newsletter interne je cherche une citation. Qui a dit que si 20 000 personnes manipulent le code "
+      "de votre modèle, quelqu'un finira par repérer l'amélioration ?", [["Bergmann"]], D2, "Dave Bergmann")
+B.ask(lg, "J'ai lu la tribune du dirigeant d'Alibaba et je dois la résumer en deux lignes. Selon lui, qu'est-ce que "
+      "l'open source permet d'éviter pour les innovateurs et les jeunes entreprises ?",
+      [["enfermement", "barrière"]], D3, "d'éviter l'enfermement dans des systèmes propriétaires")
+B.ask(ds, "l'entreprise qui emploie Kate Soule, elle publie ses modèles sous quelle licence ?", [["Apache"]], D2,
+      "licence Apache 2.0")
+B.ask(ds, "le dirigeant technique d'un grand groupe chinois du cloud, comment s'appelle-t-il ?",
+      [["Jingren Zhou", "Zhou"]], D3, "Jingren Zhou")
+B.ask(ds, "Comment s'appelle la start-up parisienne qui publie des modèles toujours plus performants ?",
+      [["Mistral"]], D2, "La start-up basée à Paris")
+B.ask(ds, "Comment s'appelle le membre du gouvernement français chargé du numérique cité dans les documents ?",
+      [["Barrot"]], D3, "ministre français délégué chargé du numérique")
+B.ask(ds, "l'organisation qui a publié une lettre ouverte la veille du sommet, que préconise-t-elle ?",
+      [["science ouverte"]], D3, "Mozilla préconise d’investir")
+B.ask(ds, "le modèle d'images qui concurrence DALL-E, il permet quoi aux utilisateurs ?",
+      [["sans limitation", "œuvres d'art", "oeuvres d'art", "créativité"]], D1, "créer des œuvres d’art sans limitation")
+B.ask(ds, "Quel est le nom du responsable de la communauté de l'alliance que défendent Meta et IBM ?",
+      [["Nielsen"]], D2, "Dave Nielsen, directeur de la communauté AI Alliance")
+B.ask(ds, "les deux bibliothèques citées comme exemple d'innovation collaborative entre chercheurs ?",
+      [["TensorFlow"], ["PyTorch"]], D1, "TensorFlow et PyTorch")
+B.ask(ds, "la plateforme où l'on peut affiner des modèles existants sur ses propres données, c'est laquelle ?",
+      [["Hugging Face"]], D1, "Des projets tels que Hugging Face permettent")
+B.ask(ds, "L'homme d'affaires qui s'oppose à Vinod Khosla sur l'open source, comment s'appelle-t-il ?",
+      [["Andreessen"]], D4, "Marc Andreessen et Vinod Khosla")
+B.premise("Pourquoi IBM a-t-il choisi une licence propriétaire pour Granite 3.0 ?", ["Apache"], D2,
+          "licence Apache 2.0")
+B.premise("Pourquoi Google fait-il partie de l'AI Alliance avec Meta et IBM ?", ["approche fermée", "fermée"], D0,
+          "Google, Microsoft et OpenAI sont favorables à une approche fermée")
+B.premise("Pourquoi Anthropic a-t-il publié ses modèles en open source ?", ["fermées", "fermé"], D4,
+          "celles d’OpenAI et d’Anthropic, restent fermées")
+B.premise("Depuis quand Mistral AI est-elle installée à Londres ?", ["Paris"], D2, "La start-up basée à Paris")
+B.premise("Pourquoi Kate Soule a-t-elle quitté IBM pour rejoindre Meta ?", ["IBM Research"], D2,
+          "Data and Model Factory chez IBM Research")
+B.premise("Pourquoi Stable Diffusion n'est-il accessible que sous licence restrictive ?", ["sans limitation", "DALL-E"],
+          D1, "Stable Diffusion permet aux utilisateurs de créer des œuvres d’art sans limitation")
+B.near("prix modeles mistral", ["services payants"], style=kw)
+B.near("date creation ai alliance", ["2000"], style=kw)
+B.near("nb employes alibaba cloud", ["20 000"], style=kw)
+B.near("licence modeles mistral ai", ["Apache"], style=kw)
+B.near("Je dois présenter Hugging Face à mon équipe demain. D'après les documents, en quelle année l'entreprise "
+       "a-t-elle été créée ?", ["2000"], style=lg)
+B.near("Pour un article de blog sur les modèles d'IBM, j'aurais besoin de savoir combien d'entreprises utilisent "
+       "déjà Granite 3.0.", ["20 000", "milliers"], style=lg)
+B.near("Mon manager veut savoir qui a fondé Perplexity, l'entreprise en procès avec News Corp. Tu peux me dire ?",
+       ["Dave Nielsen", "Amit Sangani"], style=lg)
+B.near("le patron de la start-up parisienne, il s'appelle comment ?", ["Dave Nielsen", "Jingren Zhou"], style=ds)
+B.near("l'entreprise qui emploie Dave Bergmann, combien a-t-elle investi dans Granite ?", ["milliards"], style=ds)
+B.near("la directrice du programme Data and Model Factory, elle a fait ses études où ?", ["IBM Research"], style=ds)
+B.write("fresh_b.jsonl")
