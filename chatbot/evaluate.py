@@ -4,7 +4,12 @@ A question file is JSONL; each line holds `question`, optionally `history` and `
 documents the question is limited to), and for scoring:
 `facts` (a list of facts, each a list of acceptable spellings; all facts must appear),
 `evidence` (a short text the right passage contains) and `type` (`offtopic` for questions the
-documents cannot answer). Matching ignores case and accents.
+documents cannot answer; with `correction`, spellings of the documents' fact that a false premise
+contradicts, an answer holding one corrects the premise and is not counted wrong). Matching ignores
+case and accents.
+
+Each declined answer says which step declined it (`declined_by`): the relevance gate before the
+model, the model itself, its hesitation at the first token, or the rule that withdrew its answer.
 
 The figure to drive to zero is "confident wrong answers": not declined, cited, and wrong (any
 answer to a question the documents cannot answer is wrong). Each is listed in the report.
@@ -17,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +42,7 @@ class Item:
     evidence: str | None
     history: list[Turn] = field(default_factory=list)
     docs: tuple[str, ...] = ()  # the question is limited to these documents (all when empty)
+    correction: list[str] = field(default_factory=list)  # a false premise: the documents' fact
 
     @property
     def answerable(self) -> bool:
@@ -57,7 +64,7 @@ def load_questions(path: Path) -> list[Item]:
                 id=str(x.get("id", no)), question=x["question"], kind=x.get("type", "factual"),
                 facts=x.get("facts") or [], evidence=x.get("evidence"),
                 history=[Turn(t["role"], t["content"]) for t in x.get("history", [])],
-                docs=tuple(x.get("docs") or ()),
+                docs=tuple(x.get("docs") or ()), correction=list(x.get("correction") or []),
             ))
         except (ValueError, KeyError, TypeError) as e:
             raise InputError(
@@ -129,6 +136,19 @@ def compare_embedders(settings: Settings, items: list[Item], names: list[str],
     return out
 
 
+def declined_by(a) -> str:
+    """Which step declined an answer: "gate", "model", "hesitation" or "rule: <its reason>"."""
+    if not a.refused:
+        return ""
+    if not a.timings.prompt_tokens:
+        return "gate"
+    if a.reason.startswith("le modèle hésitait"):
+        return f"hesitation (p={a.decline_p:.3f})" if a.decline_p is not None else "hesitation"
+    if a.reason:
+        return f"rule: {a.reason}"
+    return "model"
+
+
 def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list[dict]]:
     rows = []
     for i, it in enumerate(items, 1):
@@ -138,10 +158,15 @@ def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list
                  and all(any(has(a.answer, s) for s in f) for f in it.facts))
         cited = right and any(holds(s.text, it) or any(
             any(has(s.text, sp) for sp in f) for f in it.facts) for s in a.sources)
+        corrected = (not it.answerable and not a.refused and bool(it.correction)
+                     and any(has(a.answer, s) for s in it.correction))
         rows.append({
             "id": it.id, "type": it.kind, "question": it.question, "answer": a.answer,
-            "refused": a.refused, "right": right, "cited": cited,
-            "confident_wrong": not a.refused and bool(a.sources) and not right,
+            "refused": a.refused, "right": right, "cited": cited, "corrected": corrected,
+            "declined_by": declined_by(a),
+            "evidence_in_prompt": (bool(it.evidence) and any(has(p.text, it.evidence) for p in a.passages)
+                                   if it.answerable else None),
+            "confident_wrong": not a.refused and bool(a.sources) and not right and not corrected,
             "retracted": a.retracted, "reason": a.reason, "decline_p": a.decline_p,
             "check_ms": a.timings.check_ms,
             "french": a.refused or not looks_english(a.answer.replace("D'après les documents,", "")),
@@ -149,8 +174,10 @@ def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list
             "ttft_ms": a.timings.ttft_ms, "total_ms": a.timings.total_ms,
         })
         if progress:
-            mark = "✓" if right or (not it.answerable and a.refused) else "✗" if a.refused else "✗!"
-            said = f"retracted ({a.reason}) {a.retracted[:70]}" if a.retracted else a.answer[:90]
+            mark = ("✓" if right or corrected or (not it.answerable and a.refused)
+                    else "✗" if a.refused else "✗!")
+            said = (f"retracted ({a.reason}) {a.retracted[:70]}" if a.retracted
+                    else f"declined by {declined_by(a)}" if a.refused and it.answerable else a.answer[:90])
             progress(f"[{i}/{len(items)}] {mark} {it.id} {a.timings.ttft_ms / 1000:.1f}s  {said}")
     on = [r for r in rows if r["type"] != "offtopic"]
     off = [r for r in rows if r["type"] == "offtopic"]
@@ -161,19 +188,24 @@ def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list
         "on_topic": len(on), "off_topic": len(off),
         "right": len(right_rows) / (len(on) or 1),
         "cited_right": sum(r["cited"] for r in right_rows) / (len(right_rows) or 1),
-        "declined_off_topic": sum(r["refused"] for r in off) / (len(off) or 1),
+        "declined_off_topic": sum(r["refused"] or r["corrected"] for r in off) / (len(off) or 1),
+        "corrected_premises": sum(r["corrected"] for r in off),
         "wrongly_declined": sum(r["refused"] for r in on) / (len(on) or 1),
         "confident_wrong": sum(r["confident_wrong"] for r in rows),
         "confident_wrong_on_topic": sum(r["confident_wrong"] for r in on),
         "confident_wrong_off_topic": sum(r["confident_wrong"] for r in off),
         "retracted": sum(bool(r["retracted"]) for r in rows),
+        "evidence_in_prompt": (sum(bool(r["evidence_in_prompt"]) for r in on)
+                               / (sum(r["evidence_in_prompt"] is not None for r in on) or 1)),
+        "wrongly_declined_by": dict(Counter(r["declined_by"].split(":")[0].split(" (")[0]
+                                            for r in on if r["refused"])),
         "french": sum(r["french"] for r in rows) / (len(rows) or 1),
         "prompt_tokens_median": statistics.median([r["prompt_tokens"] for r in called] or [0]),
         "ttft_ms_median": statistics.median(ttft),
         "ttft_ms_p90": ttft[min(len(ttft) - 1, int(0.9 * len(ttft)))],
         "check_ms_median": statistics.median([r["check_ms"] for r in called] or [0]),
         "by_type": {
-            t: f"{sum(r['right'] or (t == 'offtopic' and r['refused']) for r in rows if r['type'] == t)}"
+            t: f"{sum(r['right'] or (t == 'offtopic' and (r['refused'] or r['corrected'])) for r in rows if r['type'] == t)}"
                f"/{sum(r['type'] == t for r in rows)}"
             for t in sorted({r["type"] for r in rows})
         },
@@ -190,8 +222,10 @@ def write_report(figures: dict, rows: list[dict], modes: dict | None, settings: 
              f"- embedder: `{settings.embed_model}`, top_k {settings.top_k}, chunk {settings.chunk_size}",
              "", "| figure | value |", "| --- | --- |"]
     lines += [f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |"
-              for k, v in figures.items() if k != "by_type"]
+              for k, v in figures.items() if k not in ("by_type", "wrongly_declined_by")]
     lines += ["", "By type: " + ", ".join(f"{k} {v}" for k, v in figures.get("by_type", {}).items())]
+    lines += ["", "Answerable questions declined, by step: "
+              + (", ".join(f"{k} {v}" for k, v in figures.get("wrongly_declined_by", {}).items()) or "none")]
     if modes:
         lines += ["", "| retrieval | hit@1 | hit@3 | hit@5 | MRR |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| {m} | {f['hit@1']:.3f} | {f['hit@3']:.3f} | {f['hit@5']:.3f} | {f['mrr']:.3f} |"
@@ -199,6 +233,10 @@ def write_report(figures: dict, rows: list[dict], modes: dict | None, settings: 
     wrong = [r for r in rows if r["confident_wrong"]]
     lines += ["", f"## Confident wrong answers: {len(wrong)}", ""]
     lines += [f"- {r['id']} ({r['type']}) {r['question']} → {r['answer'][:160]}" for r in wrong] or ["none"]
+    declined = [r for r in rows if r["refused"] and r["type"] != "offtopic"]
+    lines += ["", f"## Answerable questions declined: {len(declined)}", ""]
+    lines += [f"- {r['id']} ({r['type']}) {r['question']} → declined by {r['declined_by']}"
+              + (f"; withdrawn: {r['retracted'][:160]}" if r["retracted"] else "") for r in declined] or ["none"]
     if rows:
         lines += ["", "| id | right | refused | cited | ttft s | answer |", "| --- | --- | --- | --- | --- | --- |"]
         lines += [f"| {r['id']} | {r['right']} | {r['refused']} | {r['cited']} | "
@@ -290,6 +328,8 @@ def run_eval(settings: Settings, args) -> int:
                 print(f"{m:>24}: hit@1 {f['hit@1']:.3f}  hit@5 {f['hit@5']:.3f}  MRR {f['mrr']:.3f}")
             for r in (r for r in rows if r["confident_wrong"]):
                 print(f"confident wrong: {r['id']} {r['question']} → {r['answer'][:120]}")
+            for r in (r for r in rows if r["refused"] and r["type"] != "offtopic"):
+                print(f"wrongly declined: {r['id']} {r['question']} → by {r['declined_by']}")
             print(f"report: {report}")
         return 0
     finally:

@@ -1,6 +1,6 @@
 """`chatbot eval`'s scoring: confident wrong answers are counted and listed on their own."""
 
-from chatbot.domain import Answer, Source
+from chatbot.domain import Answer, Source, Timings
 from chatbot.evaluate import Item, answer_figures
 from chatbot.rag import DECLINE
 
@@ -35,3 +35,40 @@ def test_confident_wrong_answers_are_their_own_figure():
     assert [r["id"] for r in rows if r["confident_wrong"]] == ["b", "c"]
     assert f["retracted"] == 1 and rows[3]["reason"].startswith("« Lyon »")
     assert f["right"] == 0.5 and f["declined_off_topic"] == 0.5
+
+
+def test_each_declined_answer_says_which_step_declined_it():
+    items = [Item("a", "Combien de langues ?", "factual", [["42"]], "42 langues"),
+             Item("b", "Combien de pays ?", "factual", [["7"]], None),
+             Item("c", "Où est Martinet ?", "factual", [["Lyon"]], None),
+             Item("d", "Quand est né Martinet ?", "factual", [["1962"]], None)]
+    read = Timings(prompt_tokens=120)
+    engine = Replay({
+        "Combien de langues ?": Answer("q", DECLINE, True, "m", [], Timings(), [SOURCE]),
+        "Combien de pays ?": Answer("q", DECLINE, True, "m", [], read, [SOURCE]),
+        "Où est Martinet ?": Answer("q", DECLINE, True, "m", [], read, [SOURCE], retracted="À Lyon [1].",
+                                    reason="« Lyon » ne figure pas dans le passage cité."),
+        "Quand est né Martinet ?": Answer("q", DECLINE, True, "m", [], read, [SOURCE], retracted="En 1962 [1].",
+                                          reason="le modèle hésitait à répondre d'après ces extraits.",
+                                          decline_p=0.2),
+    })
+    f, rows = answer_figures(engine, items)
+    assert [r["declined_by"] for r in rows] == [
+        "gate", "model", "rule: « Lyon » ne figure pas dans le passage cité.", "hesitation (p=0.200)"]
+    assert f["wrongly_declined_by"] == {"gate": 1, "model": 1, "rule": 1, "hesitation": 1}
+    assert rows[0]["evidence_in_prompt"] is True and rows[1]["evidence_in_prompt"] is False
+
+
+def test_a_false_premise_corrected_with_the_documents_fact_is_not_a_wrong_answer():
+    items = [Item("a", "Pourquoi Martinet parle-t-il 7 langues ?", "offtopic", [], None, correction=["42"]),
+             Item("b", "Pourquoi Martinet parle-t-il 9 langues ?", "offtopic", [], None, correction=["42"])]
+    engine = Replay({
+        "Pourquoi Martinet parle-t-il 7 langues ?": Answer("q", "Martinet parle 42 langues [1].", False, "m",
+                                                          [SOURCE]),
+        "Pourquoi Martinet parle-t-il 9 langues ?": Answer("q", "Parce qu'il est polyglotte [1].", False, "m",
+                                                          [SOURCE]),
+    })
+    f, rows = answer_figures(engine, items)
+    assert [r["corrected"] for r in rows] == [True, False]
+    assert [r["confident_wrong"] for r in rows] == [False, True]
+    assert f["declined_off_topic"] == 0.5 and f["corrected_premises"] == 1
