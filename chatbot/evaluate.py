@@ -158,13 +158,14 @@ def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list
                  and all(any(has(a.answer, s) for s in f) for f in it.facts))
         cited = right and any(holds(s.text, it) or any(
             any(has(s.text, sp) for sp in f) for f in it.facts) for s in a.sources)
+        evidence = it.evidence or ""
         corrected = (not it.answerable and not a.refused and bool(it.correction)
                      and any(has(a.answer, s) for s in it.correction))
         rows.append({
             "id": it.id, "type": it.kind, "question": it.question, "answer": a.answer,
             "refused": a.refused, "right": right, "cited": cited, "corrected": corrected,
             "declined_by": declined_by(a),
-            "evidence_in_prompt": (bool(it.evidence) and any(has(p.text, it.evidence) for p in a.passages)
+            "evidence_in_prompt": (bool(evidence) and any(has(p.text, evidence) for p in a.passages)
                                    if it.answerable else None),
             "confident_wrong": not a.refused and bool(a.sources) and not right and not corrected,
             "retracted": a.retracted, "reason": a.reason, "decline_p": a.decline_p,
