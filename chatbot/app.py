@@ -121,7 +121,7 @@ class App:
                 self._retriever = self.build_retriever(*store.load())
             return self._retriever
 
-    def build_retriever(self, passages, vectors):
+    def build_retriever(self, passages, vectors, sentences=None):
         """A retriever over these passages with this app's embedder and fusion settings."""
         from chatbot.retrieve import Retriever
 
@@ -129,6 +129,7 @@ class App:
             passages,
             vectors,
             self.embedder(),
+            sentences,
             lexical_weight=self.settings.lexical_weight,
             dense_weight=self.settings.dense_weight,
             rrf_k=self.settings.rrf_k,

@@ -5,7 +5,9 @@ stream passes through this filter, which holds back just enough text to decide, 
 - a citation the model wrote is kept if it names a passage it was given, dropped otherwise;
   `[1, 2]`, `[1][2]` and a citation placed after the full stop are normalised to `... [1][2].`;
 - a sentence that ends with no valid citation gets one: the passage that shares most of its
-  informative terms, when it shares enough of them.
+  informative terms, when it shares enough of them;
+- an answer left citing nothing at all is attached, once written, to the passage it shares most
+  with (`attach`): its excerpt was in the prompt, and the claim checks then judge it.
 What streams to the user is exactly the final answer, citations included.
 """
 
@@ -20,6 +22,7 @@ CITE = re.compile(r"\[\s*(?:extraits?\s*|source\s*|passages?\s*)?(\d{1,2}(?:\s*[
 MAX_MARK = 16  # an unclosed '[' longer than this is plain text
 ENDS = ".!?…"
 MIN_SHARE = 0.34  # a sentence is attributed when this share of its terms is in the passage
+MIN_ATTACH = 0.2  # an answer citing nothing is attached to the passage holding this share of its terms
 
 
 class CitationStream:
@@ -103,6 +106,20 @@ class CitationStream:
                 self.cited.append(n)
         marks = "".join(f"[{n}]" for n in cites)
         return (" " if marks and not sentence.endswith(" ") else "") + marks
+
+    def attach(self, answer: str) -> str:
+        """An answer none of whose sentences could be attributed, citing the passage that shares
+        the most of its terms (MIN_ATTACH of them at least): its claims are then checked against
+        that passage like any other (grounding.py), instead of the answer being withdrawn."""
+        terms = set(analyze(answer))
+        shares = [len(terms & p) / len(terms) for p in self._terms] if terms else []
+        best = max(range(len(shares)), key=lambda i: (shares[i], -i), default=None)
+        if self.cited or best is None or shares[best] < MIN_ATTACH:
+            return answer
+        self.cited.append(best + 1)
+        body = answer.rstrip()
+        end = len(body.rstrip(ENDS))
+        return f"{body[:end]} [{best + 1}]{body[end:]}"
 
     def attribute(self, sentence: str) -> int | None:
         terms = set(analyze(sentence))

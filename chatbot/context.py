@@ -10,6 +10,11 @@ every passage still without one (its opening when none shares enough: a passage 
 alone); then every excerpt grows by its neighbouring sentences, passage by passage, until the
 budget is spent. A chosen sentence that opens with a pronoun or is short brings the sentence
 before it.
+
+A question worded unlike the documents shares few of their words: where the passages carry their
+sentences' vectors (computed at indexing, `meaning`), a passage with no sentence chosen for its
+terms is shown by its sentence closest to the question in meaning (not its opening), and a window
+grows towards the neighbour closer in meaning.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from chatbot.domain import Hit
-from chatbot.text import analyze, normalize, sentence_spans, words
+from chatbot.text import analyze, normalize, sentences, words
 
 _LEANING = frozenset("il elle ils elles ce cet cette ces cela ça celui celle leur leurs son sa ses "
                      "lui y en".split())
@@ -33,21 +38,23 @@ class Excerpt:
     text: str
 
 
-def _sentences(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentence_spans(text)] or [text]
-
-
 def select(
     query: str,
     hits: Sequence[Hit],
     *,
     budget: int,
     idf: Callable[[str], float],
+    meaning: Callable[[Hit], Sequence[float] | None] | None = None,
 ) -> list[Excerpt]:
-    """The excerpts to show the model, in hit order; hits with nothing chosen are dropped."""
+    """The excerpts to show the model, in hit order; hits with nothing chosen are dropped.
+    `meaning` gives how close each sentence of a hit is to the question (None: not known)."""
     q = set(analyze(query))
     total = sum(idf(t) for t in q) or 1.0
-    per_hit = [_sentences(h.passage.text) for h in hits]
+    per_hit = [sentences(h.passage.text) for h in hits]
+    near: list[Sequence[float] | None] = []
+    for h, sents in zip(hits, per_hit, strict=True):
+        sims = meaning(h) if meaning is not None else None
+        near.append(sims if sims is not None and len(sims) == len(sents) else None)
     terms = [[q & set(analyze(s)) for s in sents] for sents in per_hit]
     share = [[sum(idf(t) for t in ts) / total for ts in row] for row in terms]
     chosen: dict[int, set[int]] = {}
@@ -78,16 +85,21 @@ def select(
     covered: set[str] = set()
 
     def pick(i: int, j: int) -> None:
+        if not take(i, j):  # the sentence itself first: the one it leans on only if room is left
+            return
+        covered.update(terms[i][j])
         lo = j
         first = (words(per_hit[i][j])[:1] or [""])[0]
         if j > 0 and (first in _LEANING or len(per_hit[i][j]) < 80) and take(i, j - 1):
             lo = j - 1
-        if take(i, j):
-            covered.update(terms[i][j])
-            a, b = windows.get(i, (lo, j))
-            windows[i] = (min(a, lo), max(b, j))
+        a, b = windows.get(i, (lo, j))
+        windows[i] = (min(a, lo), max(b, j))
 
     def seed(i: int) -> None:
+        sims = near[i]
+        if sims is not None:  # its closest sentence in meaning
+            pick(i, max(range(len(sims)), key=lambda j: (sims[j], -j)))
+            return
         j = max(range(len(per_hit[i])), key=lambda j: (share[i][j], -j))
         pick(i, j if share[i][j] >= MIN_SEED else 0)
 
@@ -112,7 +124,8 @@ def select(
     while growing:
         for i in list(growing):
             lo, hi = windows[i]
-            sides = [(share[i][j], j == hi + 1, j) for j in (lo - 1, hi + 1) if 0 <= j < len(per_hit[i])]
+            closer: Sequence[float] = near[i] or share[i]
+            sides = [(closer[j], j == hi + 1, j) for j in (lo - 1, hi + 1) if 0 <= j < len(per_hit[i])]
             for _, _, j in sorted(sides, reverse=True):
                 if take(i, j):
                     windows[i] = (min(lo, j), max(hi, j))

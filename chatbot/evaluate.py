@@ -85,13 +85,21 @@ def holds(text: str, item: Item) -> bool:
 
 
 def retrieval_figures(engine, items: list[Item], *, k: int = 5) -> dict:
-    ranks = []
+    """hit@k and MRR over the top k; `excerpts`: the share of questions whose evidence (or every
+    fact) is in what the model would read (the excerpts of the top `top_k` passages)."""
+    ranks, shown = [], []
     for it in (i for i in items if i.answerable and (i.evidence or i.facts)):
-        _, hits, _ = engine.retrieve(it.question, it.history, k, it.docs)
+        question = engine.searcher.spell(it.question)
+        _, hits, _ = engine.retrieve(question, it.history, k, it.docs)
         rank = next((r for r, h in enumerate(hits, 1) if holds(h.passage.text, it)), None)
         ranks.append(rank)
+        o = replace(engine.options, docs=it.docs)
+        query, top, _ = engine.retrieve(question, it.history, o.top_k, it.docs)
+        excerpts, _ = engine.excerpts(query, top, o)
+        shown.append(holds(" ".join(e.text for e in excerpts), it))
     n = len(ranks) or 1
     return {
+        "excerpts": sum(shown) / n,
         "questions": len(ranks),
         "hit@1": sum(r == 1 for r in ranks if r) / n,
         "hit@3": sum(r <= 3 for r in ranks if r) / n,
@@ -228,8 +236,10 @@ def write_report(figures: dict, rows: list[dict], modes: dict | None, settings: 
     lines += ["", "Answerable questions declined, by step: "
               + (", ".join(f"{k} {v}" for k, v in figures.get("wrongly_declined_by", {}).items()) or "none")]
     if modes:
-        lines += ["", "| retrieval | hit@1 | hit@3 | hit@5 | MRR |", "| --- | --- | --- | --- | --- |"]
-        lines += [f"| {m} | {f['hit@1']:.3f} | {f['hit@3']:.3f} | {f['hit@5']:.3f} | {f['mrr']:.3f} |"
+        lines += ["", "| retrieval | hit@1 | hit@3 | hit@5 | MRR | evidence in excerpts |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {m} | {f['hit@1']:.3f} | {f['hit@3']:.3f} | {f['hit@5']:.3f} | {f['mrr']:.3f} | "
+                  f"{f['excerpts']:.3f} |"
                   for m, f in modes.items()]
     wrong = [r for r in rows if r["confident_wrong"]]
     lines += ["", f"## Confident wrong answers: {len(wrong)}", ""]
@@ -326,7 +336,8 @@ def run_eval(settings: Settings, args) -> int:
             for k, v in flat.items():
                 print(f"{k:>24}: {v:.3f}" if isinstance(v, float) else f"{k:>24}: {v}")
             for m, f in modes.items():
-                print(f"{m:>24}: hit@1 {f['hit@1']:.3f}  hit@5 {f['hit@5']:.3f}  MRR {f['mrr']:.3f}")
+                print(f"{m:>24}: hit@1 {f['hit@1']:.3f}  hit@5 {f['hit@5']:.3f}  MRR {f['mrr']:.3f}  "
+                      f"evidence in excerpts {f['excerpts']:.3f}")
             for r in (r for r in rows if r["confident_wrong"]):
                 print(f"confident wrong: {r['id']} {r['question']} → {r['answer'][:120]}")
             for r in (r for r in rows if r["refused"] and r["type"] != "offtopic"):

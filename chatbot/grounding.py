@@ -17,6 +17,14 @@ The rules, each tested on its own:
 4. the answer says something the question does not: a term or name beyond the question's own
    words, found in such a window (« Le procès donné en exemple est le procès [1]. » says nothing).
 
+The rules read the question's ask (`ask`), not what people write around it: a long question's
+context sentences (« Je prépare une note sur les modèles d'IBM. Qui… ? ») and the document it
+points to (« d'après l'article sur Granite, … ») are neither the entity asked about (rule 2) nor
+words an answer may not repeat (rule 4). A name the answer takes from that context is the
+person's wording, not a claim (rule 1). « Qui » is answered by a name, or by a group of people
+(« des bénévoles », « des consortiums internationaux »). Keyword queries ask by their words
+(« prix modeles mistral » asks for a number, « date creation … » for a date).
+
 The rules know nothing of the model: they read text. The engine applies them to the whole answer.
 """
 
@@ -56,6 +64,20 @@ _ASKS_PERSON = re.compile(r"^(?:et |selon vous, )?(?:qui|who)\b|\bpar qui\b|\bqu
                           r"préside|pr[ée]side|fond)|\b(?:quel(?:le)?s?|which|what)\b(?: \w+)? (?:personnes?|hommes?|"
                           r"femmes?|investisseurs?|dirigeants?|fondateurs?|ministres?|responsables?|auteurs?|"
                           r"people|persons?|investors?|founders?)\b", re.I)
+# a question's pointer to the document it is about: « selon l'article sur Granite, », « dans la tribune d'Alibaba »
+_SOURCE = re.compile(r"(?:\b(?:selon|d['’]apr[eè]s|dans|de) )?\b(?:l['’]|le |la |les |cette |ce )(?:article|texte|tribune|"
+                     r"document|documents|FAQ|passage|extrait|page)s?\b(?: (?:sur|de|d['’]|du|des|qui|où|consacrée?s? [àa])"
+                     r"[^,?;:]*)?", re.I)
+# a keyword query (no question word) asks by its words
+_KEYWORD_KIND = {**dict.fromkeys("prix tarif tarifs cout couts coût coûts combien nombre nb montant budget effectif "
+                                 "effectifs taille".split(), "number"),
+                 **dict.fromkeys("date quand".split(), "date"), **dict.fromkeys("annee année".split(), "year"),
+                 **dict.fromkeys("qui".split(), "person")}
+# the words for groups of people that answer « qui » without a name
+_PEOPLE = frozenset(analyze("bénévoles chercheurs chercheuses développeurs développeuses gouvernements consortiums "
+                            "communauté communautés utilisateurs utilisatrices acteurs personnes partisans "
+                            "critiques observateurs investisseurs entrepreneurs équipes experts ingénieurs "
+                            "citoyens"))
 _ASKS_ABOUT = re.compile(r"^(?:[Ee]t )?(?:[Qq]ui|[Ww]ho) (?:est|sont|is|are|était|was) [A-ZÀ-Ý][^?]*\??$")
 
 
@@ -86,9 +108,36 @@ def names(text: str) -> list[str]:
     return out + [m.group(0) for m in _NUMBER.finditer(text)]
 
 
+def ask(question: str) -> tuple[str, str]:
+    """A question split into what it asks and the context written around it: the sentence that
+    asks (a question word, a question mark; the last such) and what follows it, from its last
+    clause with a question word on, is the ask; what comes before, and a pointer to a document
+    (« selon l'article sur Granite, »), is context."""
+    sents = _sentences(question.strip())
+    if len(sents) > 1:  # the last that asks with a question word, else with a question mark
+        asks = ([i for i, s in enumerate(sents) if "?" in s and _QUESTION_WORD.search(s)]
+                or [i for i, s in enumerate(sents) if _QUESTION_WORD.search(s)]
+                or [i for i, s in enumerate(sents) if "?" in s] or [len(sents) - 1])
+        before, core = " ".join(sents[:asks[-1]]), " ".join(sents[asks[-1]:])
+    else:
+        before, core = "", question.strip()
+    # « l'entreprise qui emploie X, elle publie sous quelle licence ? »: the clause that asks
+    clauses = re.split(r"(?<=,)\s+", core)
+    asking = [i for i, c in enumerate(clauses) if _QUESTION_WORD.search(_SOURCE.sub(" ", c))]
+    opens = _QUESTION_WORD.match(core) or re.match(r"(?:et |mais )?(?:qu|qui|quel|quoi|comment|combien|pourquoi|où)\b",
+                                                   core, re.I)
+    if len(clauses) > 1 and asking and asking[-1] > 0 and not opens:
+        before = " ".join([before, *clauses[:asking[-1]]]).strip()
+        core = " ".join(clauses[asking[-1]:])
+    pointers = [m.group(0) for m in _SOURCE.finditer(core)]
+    core = _SOURCE.sub(" ", core)
+    core = re.sub(r"^[\s,;:]+|(?<=\s)[,;:]\s*", "", " ".join(core.split()))
+    return core, " ".join(p.strip(" ,;:") for p in [before, *pointers] if p.strip(" ,;:"))
+
+
 def asked(question: str) -> str:
     """The kind of fact a question asks for: "year", "date", "number", "person" or ""."""
-    q = question.strip()
+    q = ask(question)[0]
     if _ASKS_YEAR.search(q):
         return "year"
     if _ASKS_WHEN.search(q):
@@ -97,9 +146,14 @@ def asked(question: str) -> str:
         return "number"
     if _ASKS_PERSON.search(q) and not _ASKS_ABOUT.match(q):
         return "person"
+    if "?" not in q and not _QUESTION_WORD.search(q):  # a keyword query
+        kinds = [_KEYWORD_KIND[w] for w in words(q) if w in _KEYWORD_KIND]
+        return kinds[0] if kinds else ""
     return ""
 
 
+_QUESTION_WORD = re.compile(r"\b(?:qu['’]|que|quel\w*|qui|quoi|comment|pourquoi|où|est-ce|what|who|which|how|why|"
+                            r"where|when)\b", re.I)
 _GROUPS = re.compile(r"(?<=\d)[\u00a0\u202f ](?=\d{3}(?!\d))")  # 20 000 -> 20000
 
 
@@ -174,7 +228,8 @@ def _has_kind(kind: str, text: str, question: str) -> bool:
     if kind == "number":
         return any(n[:1].isdigit() for n in fresh) or any(w in _NUMBER_WORDS for w in ws)
     if kind == "person":
-        return any(not n[:1].isdigit() for n in fresh)
+        people = _PEOPLE - set(analyze(question))
+        return any(not n[:1].isdigit() for n in fresh) or any(t in people for t in analyze(text))
     return True
 
 
@@ -182,14 +237,17 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
     """Whether every sentence of the answer stands on the text it cites (rules 1-4 above)."""
     by_n = {e.n: e for e in evidence}
     claims = split_claims(answer.removeprefix(opening) if opening else answer)
+    core, context = ask(question)
     kind = asked(question)
-    wanted = [n for n in dict.fromkeys(names(question)) if not n[:1].isdigit() or len(n) > 1]
+    wanted = [n for n in dict.fromkeys(names(core)) if not n[:1].isdigit() or len(n) > 1]
+    # names only the question's context gives (« … pour ma direction sur IBM. Qui … ? »): its wording
+    worded = {normalize(n) for n in names(context)} - {normalize(n) for n in names(core)}
     seen_windows: list[str] = []
     found_kind = not kind
     said = False  # whether some sentence adds, from its window, what the question does not give
-    own = set(analyze(question)) | _FILLER
+    own = set(analyze(core)) | _FILLER
     for body, cites in claims:
-        facts = list(dict.fromkeys(names(body)))
+        facts = [f for f in dict.fromkeys(names(body)) if normalize(f) not in worded]
         if not facts and not cites:
             continue
         cited = [by_n[n] for n in cites if n in by_n]
@@ -204,9 +262,9 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
                                   "à l'endroit qui appuie la phrase.")
         seen_windows += [w for _, w in wins]
         if kind and not found_kind:
-            found_kind = _has_kind(kind, body, question) and _has_kind(kind, joined, question)
+            found_kind = _has_kind(kind, body, core) and _has_kind(kind, joined, core)
         said = (said or bool((set(analyze(body)) - own) & set(analyze(joined)))
-                or any(_in(f, joined) for f in facts if not _in(f, question)))
+                or any(_in(f, joined) for f in facts if not _in(f, core)))
     pool = " ".join(seen_windows)
     absent = [n for n in wanted if not _in(n, pool)]
     if claims and absent:

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from chatbot.domain import Passage
 from chatbot.errors import IngestError
 from chatbot.ingest import chunk, find_files, fingerprint, read_document
 from chatbot.protocols import Embedder, Store
+from chatbot.text import sentences
 
 
 @dataclass
@@ -105,6 +107,21 @@ class Cancelled(Exception):
 SLICE = 32  # passages embedded between two progress reports and cancel checks
 
 
+def embed(embedder: Embedder, passages: Sequence[Passage]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The passages' vectors, and each one's sentences' vectors (one row per sentence, in the
+    order `text.sentences` gives them: what the prompt's excerpts are chosen by). A sentence is
+    embedded as a passage of its document, in the same call (batched by length with the rest)."""
+    parts = [sentences(p.text) for p in passages]
+    flat = [Passage(id="", doc=p.doc, text=s, position=p.position, start=p.start, end=p.end,
+                    title=p.title) for p, ss in zip(passages, parts, strict=True) for s in ss]
+    vectors = embedder.embed_documents([*passages, *flat])
+    out, at = [], len(passages)
+    for ss in parts:
+        out.append(vectors[at:at + len(ss)])
+        at += len(ss)
+    return vectors[:len(passages)], out
+
+
 def index_files(
     store: Store,
     embedder: Callable[[], Embedder],
@@ -165,12 +182,14 @@ def index_files(
     t0, done = time.perf_counter(), 0
     try:
         for k, (name, passages, fp, held, info) in enumerate(todo):
-            parts = []
+            parts, per_sentence = [], []
             for i in range(0, len(passages), SLICE):
                 if cancel is not None and cancel.is_set():
                     report.cancelled.extend(n for n, *_ in todo[k:])
                     raise Cancelled
-                parts.append(loaded.embed_documents(passages[i : i + SLICE]))
+                vectors, by_sentence = embed(loaded, passages[i : i + SLICE])
+                parts.append(vectors)
+                per_sentence += by_sentence
                 done += len(parts[-1])
                 if bar is not None:
                     bar.update(len(parts[-1]))
@@ -181,7 +200,7 @@ def index_files(
             store.check_room(passages, vectors.shape[1] if vectors.ndim == 2 else 0)
             if held:
                 store.delete_doc(name)
-            store.add(passages, vectors, fingerprint=fp, info=info)
+            store.add(passages, vectors, fingerprint=fp, info=info, sentences=per_sentence)
             (report.updated if held else report.added).append(name)
             report.passages += len(passages)
     except Cancelled:

@@ -30,7 +30,8 @@ IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 SUFFIXES = (*TEXT, ".pdf", *OFFICE, *IMAGES)
 MIN_PAGE_CHARS = 10  # a PDF page with less text than this is taken for a scan and read by OCR
 MAX_FILE_BYTES = 50 * 1024 * 1024
-CHUNKER = 4  # bump when chunking changes, so existing indexes are rebuilt document by document
+CHUNKER = 5  # bump when chunking (or what is stored per passage) changes: indexes are rebuilt document by document
+# 5: each passage stores its sentences' vectors
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,8 @@ class Engine:
     def excerpts(self, query: str, hits: Sequence[Hit], o: Options) -> tuple[list, list[Source]]:
         """What the model reads of the hits (context.select), and each as the numbered Source
         the answer cites."""
-        excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf)
+        excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf,
+                          meaning=lambda h: self.searcher.meaning(query, h.passage))
         passages = [
             Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
                    position=e.hit.passage.position, start=e.hit.passage.start, end=e.hit.passage.end,
@@ -278,7 +279,8 @@ class Engine:
         """Yield pieces of the answer's text as they come, then the complete Answer."""
         o = options or self.options
         t0 = time.perf_counter()
-        question = clean_question(question)
+        typed = clean_question(question)
+        question = self.searcher.spell(typed)  # as the documents spell its words
         query, hits, retrieval_ms = self.retrieve(question, history, o.top_k, o.docs)
         timings = Timings(retrieval_ms=retrieval_ms)
         declined = decline(o)
@@ -287,7 +289,7 @@ class Engine:
         if not self.relevant(query, hits, o):
             yield declined
             timings.total_ms = (time.perf_counter() - t0) * 1000
-            yield Answer(question, declined, True, model_name, [], timings, passages, query)
+            yield Answer(typed, declined, True, model_name, [], timings, passages, query)
             return
 
         messages = self.messages(question, history, passages, o)
@@ -311,21 +313,23 @@ class Engine:
             pieces.append(tail)
             yield tail
         text = "".join(pieces).strip()
+        refused = not text or is_refusal(text)  # the model declined: its own words are replaced
+        if not refused:
+            text = cite.attach(text)
         timings.prompt_tokens, timings.evaluated_tokens = stats.prompt_tokens, stats.evaluated_tokens
         timings.ttft_ms = retrieval_ms + stats.ttft_ms
         timings.gen_tokens, timings.gen_ms = stats.gen_tokens, stats.gen_ms
         timings.total_ms = (time.perf_counter() - t0) * 1000
-        refused = not text or is_refusal(text)  # the model declined: its own words are replaced
         decline_p = stats.alt_p
         t1 = time.perf_counter()
         reason = "" if refused else self.objection(question, text, cite, passages, excerpts, decline_p, o)
         timings.check_ms = (time.perf_counter() - t1) * 1000
         if refused or reason:
-            yield Answer(question, declined, True, model_name, [], timings, passages, query,
+            yield Answer(typed, declined, True, model_name, [], timings, passages, query,
                          retracted=text if reason else "", reason=reason, decline_p=decline_p)
             return
         sources = [passages[n - 1] for n in sorted(cite.cited)]
-        yield Answer(question, text, False, model_name, sources, timings, passages, query,
+        yield Answer(typed, text, False, model_name, sources, timings, passages, query,
                      decline_p=decline_p)
 
     def speculate(self, partial: str, history: Sequence[Turn] = (), options: Options | None = None,
@@ -349,7 +353,7 @@ class Engine:
             return None
         o = options or self.options
         try:
-            question = guess(self.searcher.complete(partial) or partial)
+            question = self.searcher.spell(guess(self.searcher.complete(partial) or partial))
         except InputError:
             return None
         query, hits, _ = self.retrieve(question, history, o.top_k, o.docs, ahead=True)
@@ -411,6 +415,7 @@ class Engine:
         user = self.prompts.render("user", passages=block, question=question)
         if looks_english(question):  # said once more, last, where a small model heeds it
             user += "\n" + self.prompts.render("english")
+
         past = [Turn(t.role, t.content[:600]) for t in window(history, o.history_turns)
                 if t.role in ("user", "assistant")]
         return [Turn("system", self.system), *past, Turn("user", user)]

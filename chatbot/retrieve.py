@@ -34,6 +34,7 @@ class Retriever:
         passages: Sequence[Passage],
         vectors: np.ndarray,
         embedder: Embedder | None,
+        sentences: dict[str, np.ndarray] | None = None,
         *,
         lexical_weight: float = 1.0,
         dense_weight: float = 1.0,
@@ -42,6 +43,8 @@ class Retriever:
         self.passages = list(passages)
         self.vectors = vectors
         self.embedder = embedder
+        self.sentences = sentences or {}  # passage id -> its sentences' vectors (text.sentences)
+        self._asked: tuple[str, np.ndarray] | None = None  # the last query and its vector
         self.lexical_weight = lexical_weight
         self.dense_weight = dense_weight if embedder is not None else 0.0
         self.rrf_k = rrf_k
@@ -77,7 +80,7 @@ class Retriever:
                 lex_rank[i] = r
                 fused[i] = fused.get(i, 0.0) + self.lexical_weight / (self.rrf_k + r)
         if self.dense_weight > 0 and self.embedder is not None:
-            dense = self.vectors @ self.embedder.embed_query(query)
+            dense = self.vectors @ self._vector(query)
             if outside is not None:
                 dense = np.where(outside, -1.0, dense).astype(np.float32)
             for r, i in enumerate(_top(dense, DEPTH), 1):
@@ -106,6 +109,21 @@ class Retriever:
                 break
         return hits
 
+    def _vector(self, query: str) -> np.ndarray:
+        """The query's vector; the last one is kept for the sentences of its hits (meaning)."""
+        assert self.embedder is not None
+        if self._asked is None or self._asked[0] != query:
+            self._asked = (query, self.embedder.embed_query(query))
+        return self._asked[1]
+
+    def meaning(self, query: str, passage: Passage) -> list[float] | None:
+        """How close each sentence of the passage (text.sentences) is to the query in meaning;
+        None when the passage has no sentence vectors (indexed before they were kept)."""
+        rows = self.sentences.get(passage.id)
+        if rows is None or self.embedder is None or self.dense_weight <= 0:
+            return None
+        return [float(x) for x in rows @ self._vector(query)]
+
     def knows(self, word: str) -> bool:
         """Whether any passage holds this word (numbers and names included)."""
         terms = analyze(word)
@@ -128,6 +146,11 @@ class Retriever:
         """`text` with its last word finished from the documents' words (see completion.py);
         None when no document word begins with it."""
         return self._completer.complete(text)
+
+    def spell(self, text: str) -> str:
+        """`text` with the words no document holds spelled as the documents spell the word they
+        stand for (« donnees » → « données », « mozila » → « Mozilla »: see completion.py)."""
+        return self._completer.spell(text)
 
     @cached_property
     def _completer(self) -> Completer:  # built when a question is first typed, not for every command

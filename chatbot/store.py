@@ -4,10 +4,13 @@ Chroma is the store of record for passages, their metadata and their vectors. Se
 use Chroma's HNSW index: it is approximate and rebuilt differently each time (measured: 8 of 41
 top-5 lists differed from exact search on 185 vectors), so the retriever loads the vectors once
 and searches them exactly. The collection records which embedding model built it.
+Each passage also keeps its sentences' vectors (float16, base64, in its metadata): the prompt's
+excerpts are chosen by them, and a server holds them like everything else.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -16,6 +19,7 @@ import numpy as np
 
 from chatbot.domain import Passage
 from chatbot.errors import ChatbotError, IndexMismatchError, IngestError, StoreError
+from chatbot.text import sentences
 
 COLLECTION = "passages"
 BATCH = 512
@@ -166,7 +170,7 @@ class ChromaStore:
         return docs
 
     def add(self, passages: Sequence[Passage], embeddings: np.ndarray, *, fingerprint: str,
-            info: dict | None = None) -> None:
+            info: dict | None = None, sentences: Sequence[np.ndarray] = ()) -> None:
         """Store one document's passages (upsert: a retried write is harmless)."""
         if embeddings.shape[1] != (self.dim or embeddings.shape[1]):
             raise IndexMismatchError(
@@ -176,12 +180,13 @@ class ChromaStore:
         if not self.dim:
             self.dim = embeddings.shape[1]
         with _storage(self._where):
-            self._write(passages, embeddings, fingerprint, info or {})
+            self._write(passages, embeddings, fingerprint, info or {}, sentences)
             self._touch()
 
     def _write(self, passages: Sequence[Passage], embeddings: np.ndarray, fingerprint: str,
-               info: dict) -> None:
+               info: dict, sentences: Sequence[np.ndarray]) -> None:
         count = len(passages)
+        packed = [_pack(v) for v in sentences] if len(sentences) == count else [""] * count
         for i in range(0, count, BATCH):
             batch = passages[i : i + BATCH]
             self._col.upsert(
@@ -200,9 +205,10 @@ class ChromaStore:
                         "section": p.section,
                         "fingerprint": fingerprint,
                         "count": count,
+                        "sentences": packed[i + k],
                         **info,
                     }
-                    for p in batch
+                    for k, p in enumerate(batch)
                 ],
             )
 
@@ -211,11 +217,13 @@ class ChromaStore:
 
         Chroma must not meet a full disk: its writes then fail half-way or hang (seen here in
         collection.modify). Asked for: twice about 3 x (vector) + 4 x (text) + 1 KiB per passage
-        (SQLite rows, full-text index, HNSW, write-ahead log), plus 64 MiB of headroom.
+        (SQLite rows, full-text index, HNSW, write-ahead log), its sentences' vectors, plus 64 MiB of
+        headroom.
         """
         if self.remote:
             return
-        need = MIN_FREE + 2 * sum(3 * dim * 4 + 4 * len(p.text.encode()) + 1024 for p in passages)
+        need = MIN_FREE + 2 * sum(3 * dim * 4 + 4 * len(p.text.encode()) + 1024
+                                  + 3 * dim * len(sentences(p.text)) for p in passages)
         free = _free_bytes(self._where)
         if free is not None and free < need:
             raise StoreError(
@@ -228,8 +236,9 @@ class ChromaStore:
             self._col.delete(where={"doc": doc})
             self._touch()
 
-    def load(self) -> tuple[list[Passage], np.ndarray]:
-        """Every passage with its vector, in a stable order (document, position)."""
+    def load(self) -> tuple[list[Passage], np.ndarray, dict[str, np.ndarray]]:
+        """Every passage with its vector, in a stable order (document, position), and its
+        sentences' vectors by passage id (none for a passage indexed before they were kept)."""
         got = self._get(include=["documents", "metadatas", "embeddings"])
         rows = sorted(
             zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True),
@@ -244,7 +253,8 @@ class ChromaStore:
             for i, t, m, _ in rows
         ]
         vecs = np.array([r[3] for r in rows], dtype=np.float32).reshape(len(rows), self.dim or 0)
-        return passages, vecs
+        sentences = {i: _unpack(m["sentences"], self.dim or 0) for i, _, m, _ in rows if m.get("sentences")}
+        return passages, vecs, sentences
 
     def _get(self, include: list[str]) -> dict:
         """Collection.get in pages (servers cap the page size)."""
@@ -260,3 +270,11 @@ class ChromaStore:
             if n < page:
                 return out
             offset += n
+
+
+def _pack(vectors: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(vectors, dtype="<f2").tobytes()).decode("ascii")
+
+
+def _unpack(text: str, dim: int) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f2").astype(np.float32).reshape(-1, dim)

@@ -61,6 +61,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])(?:\s?[»\"”)])?\s+")  # "… l'util
 _ABBREV = re.compile(r"(?:\b(?:M|Mme|Dr|St|etc|cf|ex|p|n°|vol|av|env)\.|\b[A-Z]\.)$")
 
 
+def sentences(text: str) -> list[str]:
+    """A passage's sentences, as the prompt's excerpts are made of them (the whole text if none)."""
+    return [text[a:b] for a, b in sentence_spans(text)] or [text]
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of one paragraph (no newlines inside)."""
     spans: list[tuple[int, int]] = []

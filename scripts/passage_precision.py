@@ -35,7 +35,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as d:
         app = App(Settings(data_dir=Path(d)))
         app.ingest([ROOT / "seeds"])
-        passages, f32 = app.store().load()
+        passages, f32, _ = app.store().load()
         emb = app.embedder()
         folder = emb._folder
         graphs = {"float32": folder / ONNX_GRAPH, "int8 (7-bit, per channel)": folder / QUERY_GRAPH}

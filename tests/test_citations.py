@@ -38,3 +38,12 @@ def run(answer: str, step: int) -> tuple[str, list[int]]:
 )
 def test_stream_output_is_the_final_cited_answer(answer, expected, cited, step):
     assert run(answer, step) == (expected, cited)
+
+
+def test_an_answer_citing_nothing_is_attached_to_the_passage_it_shares_most_with():
+    c = CitationStream(["Le modèle Martinet est publié sous licence Apache 2.0.", "Pinson est basé à Grenoble."])
+    assert c.attach("Il est sous licence Apache 2.0.") == "Il est sous licence Apache 2.0 [1]."
+    assert c.cited == [1]
+    far = CitationStream(["Le modèle Martinet est publié sous licence Apache 2.0."])
+    assert far.attach("La météo est pluvieuse à Lyon.") == "La météo est pluvieuse à Lyon."
+    assert far.cited == []

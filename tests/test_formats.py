@@ -304,5 +304,5 @@ def test_parts_and_headings_reach_the_index_and_back(tmp_path, embedder):
     report = index_files(store, lambda: embedder, [docs], size=500, overlap=1)
     assert report.added == ["deck.pptx"]
     assert report.failed == [("vide.pptx", "vide.pptx: holds no text to index.")]  # never "added" empty
-    passages, _ = store.load()
+    passages, _, _ = store.load()
     assert [(p.part, p.section) for p in passages] == [("diapositive 1", "Héron"), ("diapositive 2", "Martinet")]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from chatbot.grounding import Evidence, asked, check, names, split_claims, window
+from chatbot.grounding import Evidence, ask, asked, check, names, split_claims, window
 
 LYON = Evidence(1, "Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011. "
                    "Elle compte dix-sept membres. Son modèle phare s'appelle Martinet. "
@@ -146,3 +146,42 @@ def test_which_people_asks_for_names():
     assert asked("Quels deux investisseurs s'opposent sur la question ?") == "person"
     assert asked("Quelle personne dirige Verdier ?") == "person"
     assert asked("Quelle entreprise publie Pinson ?") == ""
+
+
+def test_a_long_question_is_checked_on_its_ask():
+    q = ("Je prépare une note sur le projet Hirondelle pour ma direction. D'après l'article sur Lyon, "
+         "sous quelle licence le modèle Martinet est-il publié ?")
+    assert ask(q) == ("sous quelle licence le modèle Martinet est-il publié ?",
+                      "Je prépare une note sur le projet Hirondelle pour ma direction. D'après l'article sur Lyon")
+    # the context's words (licence libre, Hirondelle) are not the ask: repeating them is not restating it
+    q = ("Notre coopérative compare les licences libres. Quelle licence Hirondelle a-t-elle choisie pour "
+         "Martinet ?")
+    assert check(q, "Martinet est publié sous licence Apache 2.0 [1].", [LYON]).ok
+    # a name only the context gives need not be in the cited window; one the ask gives must be
+    q = "Mon équipe travaille avec Verdier. Combien de langues Martinet prend-il en charge ?"
+    assert check(q, "Martinet, comme chez Verdier, prend en charge 42 langues [1].", [LYON]).ok
+    q = "Mon équipe travaille avec Hirondelle. Combien de langues Pinson prend-il en charge ?"
+    assert not check(q, "Pinson prend en charge 42 langues [1].", [LYON]).ok
+    # the ask is the sentence with a question word, even when a bare « Tu peux me dire ? » follows
+    assert ask("Mon chef veut savoir qui dirige Verdier. Tu peux me dire ?")[0].startswith("Mon chef veut savoir")
+
+
+def test_a_pointer_to_the_article_is_not_the_entity_asked_about():
+    q = "Selon l'article sur Grenoble, combien de langues le modèle Martinet prend-il en charge ?"
+    assert check(q, "Le modèle Martinet prend en charge 42 langues [1].", [LYON]).ok
+
+
+def test_who_is_answered_by_a_group_of_people_as_well_as_by_a_name():
+    coop = Evidence(1, "Le logiciel Martinet est amélioré chaque semaine par des bénévoles enthousiastes.")
+    assert check("Qui améliore le logiciel Martinet ?", "Des bénévoles enthousiastes l'améliorent [1].", [coop]).ok
+    # a group the question already names is no answer
+    v = check("Qui parmi les bénévoles améliore Martinet ?", "Des bénévoles améliorent Martinet [1].", [coop])
+    assert not v.ok
+
+
+@pytest.mark.parametrize("query,kind", [
+    ("prix modeles martinet", "number"), ("nb membres hirondelle", "number"), ("date creation verdier", "date"),
+    ("annee fondation hirondelle", "year"), ("licence martinet", ""), ("qui dirige verdier", "person"),
+])
+def test_a_keyword_query_asks_by_its_words(query, kind):
+    assert asked(query) == kind

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chatbot.errors import IndexMismatchError
@@ -48,7 +49,7 @@ def test_reingest_is_idempotent_and_changed_files_are_replaced(tmp_path):
     target.write_text("Un texte entièrement nouveau sur le projet Hirondelle.", encoding="utf-8")
     changed = index_files(store, lambda: emb, [docs], size=500, overlap=1)
     assert changed.updated == [target.name]
-    passages, _ = store.load()
+    passages, _, _ = store.load()
     mine = [p for p in passages if p.doc == target.name]
     assert [p.text for p in mine] == ["Un texte entièrement nouveau sur le projet Hirondelle."]
     assert len(passages) == store.count()
@@ -79,7 +80,7 @@ def test_search_is_exact_and_repeatable(tmp_path):
     index_files(store, lambda: emb, [SEEDS], size=500, overlap=1)
     runs = []
     for _ in range(2):
-        passages, vectors = _store(tmp_path / "db").load()
+        passages, vectors, _ = _store(tmp_path / "db").load()
         r = Retriever(passages, vectors, emb)
         runs.append([[h.passage.id for h in r.search(q, 5)] for q in (
             "lettre ouverte de Mozilla", "licence Apache des modèles Granite", "Mistral AI à Paris")])
@@ -95,7 +96,7 @@ def test_identical_passages_are_returned_once(tmp_path):
     (docs / "a.txt").write_text(text, encoding="utf-8")
     (docs / "b.txt").write_text(text, encoding="utf-8")
     index_files(store, lambda: emb, [docs], size=500, overlap=1)
-    passages, vectors = store.load()
+    passages, vectors, _ = store.load()
     hits = Retriever(passages, vectors, emb).search("Combien de membres compte Hirondelle ?", 5)
     assert [h.passage.text for h in hits] == [text]
 
@@ -121,7 +122,7 @@ print(len(r.added), len(r.updated), len(r.unchanged))
 """
     check = head + """
 docs = store.documents()
-passages, vectors = store.load()
+passages, vectors, _ = store.load()
 r = Retriever(passages, vectors, WordHashEmbedder())
 print(json.dumps({"docs": docs, "passages": len(passages), "ids": len({p.id for p in passages}),
                   "count": store.count(), "vectors": len(vectors), "lexical": len(r.bm25._norm)}))
@@ -231,10 +232,30 @@ def test_a_pdf_page_is_stored_and_cited(tmp_path):
         "Le modele Martinet est publie sous licence Apache 2.0."))
     store, emb = _store(tmp_path / "db"), WordHashEmbedder()
     index_files(store, lambda: emb, [docs], size=70, overlap=0)
-    passages, vectors = _store(tmp_path / "db").load()  # a new process would read this
+    passages, vectors, _ = _store(tmp_path / "db").load()  # a new process would read this
     assert [p.page for p in passages] == [1, 2, 3]
     engine = Engine(Retriever(passages, vectors, emb), ScriptedModel("Le modèle Martinet est publié sous licence Apache 2.0."),
                     Prompts(SEEDS.parent / "prompts"), Options(top_k=2, min_dense=0.99))
     a = engine.ask("Sous quelle licence le modèle Martinet est-il publié ?")
     assert not a.refused, a
     assert a.sources[0].where == "p. 3" and a.to_json()["sources"][0]["page"] == 3
+
+
+def test_each_passage_keeps_its_sentences_vectors_for_choosing_excerpts(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "coop.txt").write_text("Le projet Hirondelle est une coopérative fondée à Lyon. Des bénévoles "
+                                   "entretiennent son code chaque semaine. Son modèle s'appelle Martinet.",
+                                   encoding="utf-8")
+    store, emb = _store(tmp_path / "db"), WordHashEmbedder()
+    index_files(store, lambda: emb, [docs], size=500, overlap=1)
+    passages, _, sentences = _store(tmp_path / "db").load()  # a new process would read this
+    rows = sentences[passages[0].id]
+    assert rows.shape == (3, 32)
+    want = emb._vec("Des bénévoles entretiennent son code chaque semaine.")
+    assert np.allclose(rows[1], want, atol=1e-3)  # float16 on disk
+    # the retriever gives each sentence's closeness to a question in meaning
+    _, vectors, _ = _store(tmp_path / "db").load()
+    r = Retriever(passages, vectors, emb, sentences)
+    close = r.meaning("Quels bénévoles entretiennent le code ?", passages[0])
+    assert close is not None and max(range(3), key=lambda j: close[j]) == 1

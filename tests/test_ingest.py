@@ -152,7 +152,7 @@ def test_ingest_reports_the_encoding_it_guessed(tmp_path):
         def check_room(self, passages, dim):
             pass
 
-        def add(self, passages, embeddings, *, fingerprint, info=None):
+        def add(self, passages, embeddings, *, fingerprint, info=None, sentences=()):
             self.docs[passages[0].doc] = passages
 
         def delete_doc(self, doc):

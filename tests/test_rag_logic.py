@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from chatbot.context import select
-from chatbot.domain import Passage, Turn
+from chatbot.domain import Hit, Passage, Turn
 from chatbot.prompts import Prompts
 from chatbot.rag import DECLINE, Engine, Options, looks_english, standalone, unsupported
 from chatbot.retrieve import Retriever
@@ -190,3 +190,23 @@ def test_a_question_limited_to_chosen_documents_searches_only_them_and_says_so_w
     assert a.answer == "Je ne trouve pas cette information dans les documents choisis (d2.txt)."
     a = e.ask("Combien de membres compte le projet Hirondelle ?", options=replace(e.options, docs=("d0.txt",)))
     assert not a.refused and [s.doc for s in a.sources] == ["d0.txt"]
+
+
+def test_a_passage_sharing_no_word_with_the_question_is_shown_by_its_sentence_closest_in_meaning():
+    text = "Le projet Hirondelle est né à Lyon. Des bénévoles entretiennent le logiciel. Il pleut souvent."
+    hit = Hit(Passage(id="p", doc="d.txt", text=text, position=0, start=0, end=len(text)), score=1.0)
+    question = "Qui s'occupe du code ?"
+    by_terms = select(question, [hit], budget=40, idf=lambda t: 1.0)
+    assert by_terms[0].text.startswith("Le projet Hirondelle")  # its opening stands for it
+    by_meaning = select(question, [hit], budget=40, idf=lambda t: 1.0, meaning=lambda h: [0.1, 0.8, 0.2])
+    assert by_meaning[0].text == "Des bénévoles entretiennent le logiciel."
+    # sentences' closeness that does not fit the passage's sentences is not used
+    assert select(question, [hit], budget=40, idf=lambda t: 1.0, meaning=lambda h: [0.9]) == by_terms
+
+
+def test_a_question_typed_without_accents_or_with_a_typo_finds_the_documents_words():
+    e, model = engine("Le modèle Martinet est publié sous licence Apache 2.0.")
+    a = e.ask("licence modele martinnet")
+    assert not a.refused and a.sources[0].doc == "d1.txt"
+    assert "licence modele Martinet" in model.calls[0][-1].content  # the model reads the documents' spelling
+    assert a.question == "licence modele martinnet"  # the person's words are kept for the page
