@@ -9,7 +9,9 @@ sent, a word earlier. A wrong guess costs only reading that is thrown away.
 
 People type « donnees entrainement » and « mozila »: a word the documents do not hold is read as
 the document word it stands for, the same letters without accents first (« données »), else the
-most frequent one a typo away (one edit, two from 8 letters on; rapidfuzz's Levenshtein). Words of
+most frequent one a typo away (one edit: rapidfuzz's Levenshtein; two would read « prennent » as
+« prenant »), in the case the person typed, unless the word is French or English as typed
+(simplemma's dictionaries: « recette » is not a typo of « récente », nor « hommes » of « sommes »). Words of
 under 6 letters are left as typed: one edit makes another word of many of them (« poste », « porte »),
 and so is a word whose stem the documents hold (« opposés » is searched as « oppos- » already).
 """
@@ -31,6 +33,14 @@ _WORD = re.compile(_TOKEN)
 _TAIL = re.compile(rf"(?:({_TOKEN})[^\w]+)?(\d+(?:[.,]\d+)*[.,]?|[^\W_]+)$")
 MIN_LETTERS = 2  # a word not known to follow the one before is completed from this many letters
 MIN_TYPO = 6  # a word is read as another one a typo away from this many letters on
+
+
+def _is_word(word: str) -> bool:
+    """Whether a word is French or English as it stands (simplemma's dictionaries): then it is
+    not a typo, whatever document word it is near (« recette » is not « récente »)."""
+    import simplemma  # its dictionaries load on the first call (about 0.3 s)
+
+    return simplemma.is_known(word, lang="fr") or simplemma.is_known(word, lang="en")
 
 
 class Completer:
@@ -66,16 +76,20 @@ class Completer:
             return word
         folded = fold(key)
         if folded in self._folded:
-            return self._spelling[self._folded[folded]]
-        if len(key) < MIN_TYPO or key in STOP_WORDS or not key.isalpha():
+            return self._cased(word, self._folded[folded])
+        if len(key) < MIN_TYPO or key in STOP_WORDS or not key.isalpha() or _is_word(key):
             return None
-        edits = 1 if len(key) < 8 else 2
         near = process.extract(folded, self._long, scorer=distance.Levenshtein.distance,
-                               score_cutoff=edits, limit=None)
+                               score_cutoff=1, limit=None)
         if not near:
             return None
         best = min(near, key=lambda m: (m[1], -self._count[self._folded[m[0]]], m[0]))[0]
-        return self._spelling[self._folded[best]]
+        return self._cased(word, self._folded[best])
+
+    def _cased(self, typed: str, key: str) -> str:
+        """The document word in the case the person typed (« mozila » → « mozilla »)."""
+        spelling = self._spelling[key]
+        return spelling.lower() if typed.islower() else spelling
 
     def spell(self, text: str) -> str:
         """`text` with each word the documents do not hold replaced by the one it stands for."""

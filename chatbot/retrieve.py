@@ -149,7 +149,7 @@ class Retriever:
 
     def spell(self, text: str) -> str:
         """`text` with the words no document holds spelled as the documents spell the word they
-        stand for (« donnees » → « données », « mozila » → « Mozilla »: see completion.py)."""
+        stand for (« donnees » → « données », « mozila » → « mozilla »: see completion.py)."""
         return self._completer.spell(text)
 
     @cached_property

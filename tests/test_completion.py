@@ -37,14 +37,17 @@ def test_a_word_no_document_holds_is_read_as_the_document_word_it_stands_for():
     c = Completer(["Les données d'entraînement de Granite viennent de StarCoder.",
                    "Une lettre ouverte de Mozilla a été publiée la veille du sommet.",
                    "Le poste de Kate Soule est au programme Data and Model Factory.",
-                   "Marc Andreessen s'oppose à Vinod Khosla."])
+                   "Marc Andreessen s'oppose à Vinod Khosla.", "Prenant en charge 116 langages.",
+                   "Une récente réunion."])
     # the same letters without accents (« entrainement » is searched as « entrain- » already),
     # then a typo away
     assert c.spell("donnees entrainement granite") == "données entrainement granite"
-    assert c.spell("mozila lettre ouverte quand") == "Mozilla lettre ouverte quand"
+    assert c.spell("mozila lettre ouverte quand") == "mozilla lettre ouverte quand"  # the case typed
     assert c.spell("Qui a publié la lettre de Mozzilla ?") == "Qui a publié la lettre de Mozilla ?"
     # left as typed: a word the documents hold, a word whose stem they hold, a short word
     # (one edit from another word), a word far from every document word, numbers
     assert c.spell("Kate Soul porte quel poste ?") == "Kate Soul porte quel poste ?"
     assert c.spell("investisseurs opposés") == "investisseurs opposés"
     assert c.spell("Depuis quand est-elle à Londres en 2024 ?") == "Depuis quand est-elle à Londres en 2024 ?"
+    assert c.spell("Combien en prennent-ils en charge ?") == "Combien en prennent-ils en charge ?"  # not « prenant »
+    assert c.spell("Quelle est la recette ?") == "Quelle est la recette ?"  # a French word, one edit from « récente »
