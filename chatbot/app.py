@@ -167,7 +167,7 @@ class App:
         s = self.settings
         return Options(top_k=s.top_k, max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed,
                        context_chars=s.context_chars, min_dense=s.min_dense, grounding=s.check_claims,
-                       max_decline_p=s.max_decline_p)
+                       max_decline_p=s.max_decline_p, by_meaning=s.excerpts_by_meaning)
 
     def _follow_server(self) -> None:
         """A Chroma server may have other writers: reload the passages when they changed.

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     context_chars: int = Field(
         500, ge=100, description="characters of those passages the model reads (best sentences first)"
     )
+    excerpts_by_meaning: bool = Field(
+        False, description="choose the excerpts' sentences by their stored vectors too (a passage with "
+        "no sentence sharing the question's words is shown by its closest one in meaning); off by "
+        "default: with the 0.5B model it picked a wrong sentence for a follow-up (MEASUREMENTS.md)",
+    )
     lexical_weight: float = Field(1.0, ge=0.0, description="weight of the lexical ranking in the fusion")
     dense_weight: float = Field(1.0, ge=0.0, description="weight of the dense ranking in the fusion")
     rrf_k: int = Field(5, ge=1, description="reciprocal-rank fusion constant: lower favours each ranking's top")

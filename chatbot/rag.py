@@ -59,6 +59,7 @@ class Options:
     grounding: bool = True  # retract an answer whose sentences do not stand on what they cite
     max_decline_p: float = 0.08  # decline when the model's first token leans this much to declining
     docs: tuple[str, ...] = ()  # search only these documents (all when empty)
+    by_meaning: bool = False  # excerpts chosen by the sentences' stored vectors too (context.select)
 
 
 def decline(options: Options) -> str:
@@ -264,7 +265,7 @@ class Engine:
         """What the model reads of the hits (context.select), and each as the numbered Source
         the answer cites."""
         excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf,
-                          meaning=lambda h: self.searcher.meaning(query, h.passage))
+                          meaning=(lambda h: self.searcher.meaning(query, h.passage)) if o.by_meaning else None)
         passages = [
             Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
                    position=e.hit.passage.position, start=e.hit.passage.start, end=e.hit.passage.end,
