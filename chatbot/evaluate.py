@@ -90,11 +90,12 @@ def retrieval_figures(engine, items: list[Item], *, k: int = 5) -> dict:
     ranks, shown = [], []
     for it in (i for i in items if i.answerable and (i.evidence or i.facts)):
         question = engine.searcher.spell(it.question)
-        _, hits, _ = engine.retrieve(question, it.history, k, it.docs)
+        query, hits, _ = engine.retrieve(question, it.history, k, it.docs)
         rank = next((r for r, h in enumerate(hits, 1) if holds(h.passage.text, it)), None)
         ranks.append(rank)
         o = replace(engine.options, docs=it.docs)
-        query, top, _ = engine.retrieve(question, it.history, o.top_k, it.docs)
+        # search is deterministic: the best top_k are the first of the best k
+        top = hits[:o.top_k] if o.top_k <= k else engine.retrieve(question, it.history, o.top_k, it.docs)[1]
         excerpts, _ = engine.excerpts(query, top, o)
         shown.append(holds(" ".join(e.text for e in excerpts), it))
     n = len(ranks) or 1
