@@ -135,6 +135,12 @@ def ask(question: str) -> tuple[str, str]:
     return core, " ".join(p.strip(" ,;:") for p in [before, *pointers] if p.strip(" ,;:"))
 
 
+def keywords(question: str) -> bool:
+    """Whether a question is typed as keywords: its ask has no question word, no question mark."""
+    q = ask(question)[0]
+    return "?" not in q and not _QUESTION_WORD.search(q)
+
+
 def asked(question: str) -> str:
     """The kind of fact a question asks for: "year", "date", "number", "person" or ""."""
     q = ask(question)[0]
@@ -146,7 +152,7 @@ def asked(question: str) -> str:
         return "number"
     if _ASKS_PERSON.search(q) and not _ASKS_ABOUT.match(q):
         return "person"
-    if "?" not in q and not _QUESTION_WORD.search(q):  # a keyword query
+    if keywords(q):
         kinds = [_KEYWORD_KIND[w] for w in words(q) if w in _KEYWORD_KIND]
         return kinds[0] if kinds else ""
     return ""

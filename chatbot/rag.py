@@ -25,7 +25,7 @@ from chatbot.citations import CitationStream
 from chatbot.context import select
 from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
-from chatbot.grounding import Evidence, check
+from chatbot.grounding import Evidence, check, keywords
 from chatbot.prompts import Prompts
 from chatbot.protocols import ChatModel, ReadsAhead, Searcher
 from chatbot.text import analyze, normalize, words
@@ -416,6 +416,8 @@ class Engine:
         user = self.prompts.render("user", passages=block, question=question)
         if looks_english(question):  # said once more, last, where a small model heeds it
             user += "\n" + self.prompts.render("english")
+        elif keywords(question):  # « licence granite ibm »: the question they stand for
+            user += "\n" + self.prompts.render("keywords")
 
         past = [Turn(t.role, t.content[:600]) for t in window(history, o.history_turns)
                 if t.role in ("user", "assistant")]

@@ -58,6 +58,15 @@ def test_only_the_last_turns_are_kept_and_cut():
     assert all(len(m.content) == 600 for m in past)
 
 
+def test_a_keyword_query_gets_the_keywords_line_and_a_question_does_not():
+    engine = _engine()
+    typed = engine.messages("licence granite ibm", [], _sources(), Options())[-1].content
+    assert typed.endswith("Question : licence granite ibm\n" + Prompts(FOLDER).render("keywords"))
+    for question in ("Quelle licence pour Granite ?", "Sous quelle licence IBM publie Granite",
+                     "Je prépare une note. Sous quelle licence IBM publie-t-il Granite ?"):
+        assert "mots-clés" not in engine.messages(question, [], _sources(), Options())[-1].content
+
+
 def test_an_unknown_variable_is_refused_by_name():
     with pytest.raises(ConfigError, match="has no variable.*colour"):
         Prompts(FOLDER).render("user", passages="", question="q", colour="bleu")
