@@ -455,7 +455,8 @@ class Page:
         user = self.user_of(request)
         if cid:
             self.store.delete(user, cid)
-        return (gr.update(choices=self.conversation_choices(user, search), value=None), *self.new_conversation())
+        chat, conv_id, box, sources, _, scope, md, js = self.new_conversation()  # the list is this one
+        return gr.update(choices=self.conversation_choices(user, search), value=None), chat, conv_id, box, sources, scope, md, js
 
     def remember_scope(self, cid, scope, request):
         if cid:

@@ -10,7 +10,7 @@ import gradio as gr
 import pytest
 
 from chatbot.app import App
-from chatbot.ui import LIBRARY_COLUMNS, Page
+from chatbot.ui import LIBRARY_COLUMNS, Page, build
 from tests.fakes import WordHashEmbedder
 
 
@@ -94,6 +94,16 @@ def test_conversations_are_searched_renamed_reopened_scoped_and_deleted_per_user
 
     listed, *fresh = page.delete_conversation(cid, "", _as("alice"))
     assert listed["choices"] == [] and fresh[0] == [] and fresh[1] is None
+    assert page.store.find("alice") == []
+
+
+def test_deleting_a_conversation_answers_every_part_of_the_page_its_button_updates(page):
+    """The button's handler gives one value per component it is wired to: one too many and
+    Gradio refuses the whole update (the conversation is deleted, the page does not change)."""
+    wired = {f.fn.__name__: f for f in build(page.app).fns.values() if hasattr(f.fn, "__self__")}
+    cid, _ = page.store.ask("alice", None, "Sous quelle licence ?")
+    for name, args in (("delete_conversation", (cid, "", _as("alice"))), ("new_conversation", ())):
+        assert len(getattr(page, name)(*args)) == len(wired[name].outputs), name
     assert page.store.find("alice") == []
 
 
