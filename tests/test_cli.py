@@ -155,9 +155,7 @@ def test_bench_measures_the_product_against_the_raw_libraries(seeded_data_dir):
     assert out["startup_s"] > 0 and out["peak_rss_mib"] > 0
     # the peer's 640-token prompt, timed from an empty cache on this machine: longer than ours
     peer = out["peer_estimate"]
-    assert peer["prompt_tokens"] == 640 and peer["raw_ms"] > max(q["raw_ms"] for q in out["questions"])
-    assert peer["ttft_ms"] == pytest.approx(1.4 * peer["raw_ms"])
-    assert peer["ours_over_peer"] == pytest.approx(out["summary"]["ttft_ms_p50"] / peer["ttft_ms"])
+    assert peer["raw_ms"] > max(q["raw_ms"] for q in out["questions"])
     # search at a size, without encoding: the passages are chunked as ingestion would
     scale = out["scale"]
     assert scale["search_only"] and scale["passages"] > 300 and scale["retrieval_ms_p50"] > 0

@@ -131,6 +131,7 @@ def test_weight_packages_are_never_installed_or_imported():
             assert importlib.util.find_spec(module) is None, f"{part.package} is installed"
 
 
+@pytest.mark.model  # `make test` pulls the small chat model; `make test-fast` does not
 def test_the_provisioned_models_match_their_pins():
     root = Path(__file__).resolve().parent.parent / "models"
     for name in ("qwen2.5-coder-0.5b-instruct-q4_k_m", "embeddinggemma-300m"):
