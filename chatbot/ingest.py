@@ -21,7 +21,7 @@ from pathlib import Path
 
 from chatbot.domain import Passage
 from chatbot.errors import IngestError
-from chatbot.formats import Block
+from chatbot.formats import Block, html_blocks
 from chatbot.text import normalize, sentence_spans
 
 TEXT = (".txt", ".md", ".html", ".htm")
@@ -217,63 +217,6 @@ def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tu
     blocks = [Block(t, part=f"p. {i}", number=i) for i, t in enumerate(texts, 1)]
     empty = tuple(i for i, t in enumerate(texts, 1) if not t.strip())
     return blocks, tuple(read_by_ocr), empty
-
-
-_BLOCKS = frozenset("p li h1 h2 h3 h4 h5 h6 td th pre blockquote div section article main aside dd dt "
-                    "figcaption caption address body tr table ul ol form".split())
-
-
-def html_blocks(html: str, *, body_only: bool = False) -> list[Block]:
-    """One block per block of the page (paragraph, list item, cell, plain <div>…), in order.
-
-    Text is grouped by its nearest block-level ancestor, so text that sits directly in a <div>
-    is kept as well as the paragraphs around it, and inline tags (<b>, <a>) do not split lines.
-    <h1>…<h6> give headings their level; a table is written row by row, each value after its
-    column's header (see `formats.table_rows`).
-    """
-    from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction
-
-    from chatbot.formats import table_rows
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template",
-                     *(["head"] if body_only else [])]):
-        tag.decompose()
-    for table in reversed(soup.find_all("table")):  # innermost first
-        if table.find("table"):
-            continue
-        rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])] for tr in table.find_all("tr")]
-        lines = soup.new_tag("div")
-        for text in table_rows(rows):
-            p = soup.new_tag("p")
-            p.string = text
-            lines.append(p)
-        table.replace_with(lines)
-    blocks: list[Block] = []
-    words: list[str] = []
-    current = None
-
-    def close() -> None:
-        name = current.name if current is not None else ""
-        level = int(name[1]) if len(name) == 2 and name[0] == "h" and name[1] in "123456" else 0
-        blocks.append(Block(" ".join(words), level))
-
-    for s in soup.find_all(string=True):
-        if isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction)) or not s.strip():
-            continue
-        block = next((a for a in s.parents if a.name in _BLOCKS), None)
-        if block is not current and words:
-            close()
-            words = []
-        current = block
-        text = " ".join(s.split())
-        if words and text[0] in ",.;:!?)»" and not s[0].isspace():
-            words[-1] += text  # "<b>Falcon</b>, le modèle" keeps its comma in place
-        else:
-            words.append(text)
-    if words:
-        close()
-    return blocks
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
