@@ -23,10 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from chatbot.domain import Hit
-from chatbot.text import analyze, normalize, sentences, words
+from chatbot.text import PRONOUNS, analyze, normalize, sentences, words
 
-_LEANING = frozenset("il elle ils elles ce cet cette ces cela ça celui celle leur leurs son sa ses "
-                     "lui y en".split())
 MIN_GAIN = 0.1  # a sentence chosen for its terms adds at least this share of the question's
 MIN_SEED = 0.05  # a passage's best sentence below this share: the passage is shown by its opening
 RANK_PENALTY = 0.03  # per rank: a lower passage must add this much more of the question
@@ -90,7 +88,7 @@ def select(
         covered.update(terms[i][j])
         lo = j
         first = (words(per_hit[i][j])[:1] or [""])[0]
-        if j > 0 and (first in _LEANING or len(per_hit[i][j]) < 80) and take(i, j - 1):
+        if j > 0 and (first in PRONOUNS or len(per_hit[i][j]) < 80) and take(i, j - 1):
             lo = j - 1
         a, b = windows.get(i, (lo, j))
         windows[i] = (min(a, lo), max(b, j))

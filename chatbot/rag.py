@@ -28,7 +28,7 @@ from chatbot.errors import InputError
 from chatbot.grounding import Evidence, check, keywords
 from chatbot.prompts import Prompts
 from chatbot.protocols import ChatModel, ReadsAhead, Searcher
-from chatbot.text import analyze, normalize, words
+from chatbot.text import PRONOUNS, analyze, normalize, words
 
 DECLINE = "Je ne trouve pas cette information dans les documents."
 MAX_QUESTION_CHARS = 2000
@@ -41,9 +41,7 @@ _REFUSAL = re.compile(
     r"|aucune (information|mention|indication)|pas d'information|n'est pas (mentionn|indiqu|pr[ée]cis))",
     re.I,
 )
-_FOLLOW_UP = frozenset(
-    ["il", "elle", "ils", "elles", "lui", "leur", "leurs", "son", "sa", "ses", "ce", "cet", "cette", "ces", "celui", "celle", "ceux", "ça", "cela", "y", "en", "it", "its", "they", "their", "them", "this", "that", "those", "he", "she", "his", "her"]
-)
+_FOLLOW_UP = PRONOUNS | frozenset("ceux it its they their them this that those he she his her".split())
 
 
 @dataclass
