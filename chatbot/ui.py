@@ -353,11 +353,11 @@ class Page:
         listed = gr.update(choices=self.conversation_choices(user, search), value=cid)
         chat += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
         yield chat, cid, "", gr.update(), listed, gr.update(), gr.update()
-        engine = self.app.engine()
-        opts = replace(engine.options, temperature=float(temperature), top_k=int(top_k),
-                       max_tokens=int(max_tokens), docs=tuple(scope))
         text, done = "", False
-        try:
+        try:  # the model may fail to load here: the question is then stored as failed, with why
+            engine = self.app.engine()
+            opts = replace(engine.options, temperature=float(temperature), top_k=int(top_k),
+                           max_tokens=int(max_tokens), docs=tuple(scope))
             for event in engine.stream(message, history, opts):
                 if isinstance(event, Answer):
                     self.store.answer(mid, event, embedder=self.app.embedder_name, scope=scope)

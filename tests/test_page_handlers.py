@@ -10,6 +10,7 @@ import gradio as gr
 import pytest
 
 from chatbot.app import App
+from chatbot.errors import ModelError
 from chatbot.ui import LIBRARY_COLUMNS, Page, build
 from tests.fakes import WordHashEmbedder
 
@@ -105,6 +106,19 @@ def test_deleting_a_conversation_answers_every_part_of_the_page_its_button_updat
     for name, args in (("delete_conversation", (cid, "", _as("alice"))), ("new_conversation", ())):
         assert len(getattr(page, name)(*args)) == len(wired[name].outputs), name
     assert page.store.find("alice") == []
+
+
+def test_a_model_that_fails_to_load_fails_the_question_with_its_reason(page, monkeypatch):
+    def broken():
+        raise ModelError("llama.cpp could not load broken.gguf: truncated. Is the file complete?")
+
+    monkeypatch.setattr(page.app, "engine", broken)
+    answering = page.respond("Qui a fondé Mistral AI ?", [], None, [], "", 0.0, 4, 64, _as("alice"))
+    _, cid, *_ = next(answering)  # the question is stored and shown before the model is reached
+    with pytest.raises(gr.Error, match="could not load broken.gguf"):
+        next(answering)
+    asked, failed = page.store.messages("alice", cid)
+    assert failed.status == "error" and "broken.gguf" in failed.detail["error"]
 
 
 def test_the_first_load_lists_the_users_conversations_and_the_documents(page):
