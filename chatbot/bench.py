@@ -137,7 +137,7 @@ def run_bench(settings: Settings, args) -> int:
 
 def _raw_eval_ms(engine, model, question, answer) -> float:
     """llama.cpp alone: evaluate the same new tokens after the same cached prefix."""
-    from chatbot.rag import FRENCH_OPENING, looks_english
+    from chatbot.phrasing import FRENCH_OPENING, looks_english
 
     passages = answer.passages
     messages = engine.messages(question, [], passages, engine.options)

@@ -226,7 +226,7 @@ def _progress_printer():
 def cmd_search(args) -> int:
     app = _app(args)
     retriever = app.retriever()
-    from chatbot.rag import clean_question
+    from chatbot.phrasing import clean_question
 
     docs = _scope(app, args)
     for question, _ in _questions(args):

@@ -29,7 +29,7 @@ from pathlib import Path
 from chatbot.config import Settings, project_root
 from chatbot.domain import Turn
 from chatbot.errors import InputError
-from chatbot.rag import looks_english
+from chatbot.phrasing import looks_english
 from chatbot.text import normalize
 
 

@@ -15,7 +15,6 @@ Protocols of `protocols.py`.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
@@ -26,22 +25,24 @@ from chatbot.context import select
 from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
 from chatbot.grounding import Evidence, check, keywords
+from chatbot.phrasing import (
+    DECLINE,
+    FRENCH_OPENING,
+    clean_question,
+    guess,
+    is_refusal,
+    looks_english,
+    names,
+    sanitize,
+    standalone,
+    unsupported,
+)
 from chatbot.prompts import Prompts
 from chatbot.protocols import ChatModel, ReadsAhead, Searcher
-from chatbot.text import PRONOUNS, analyze, normalize, words
 
-DECLINE = "Je ne trouve pas cette information dans les documents."
-MAX_QUESTION_CHARS = 2000
 # reading ahead waits this long at most for the model: a batch read ahead before it (the longest,
 # 127 tokens, takes about 1.8 s on 2 cores), not an answer (a question sent stops it at once)
 WAIT_S = 3.0
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_REFUSAL = re.compile(
-    r"(ne (trouve|contien\w*|mentionn\w*|fourni\w*|pr[ée]cis\w*|donn\w*|indiqu\w*) pas"
-    r"|aucune (information|mention|indication)|pas d'information|n'est pas (mentionn|indiqu|pr[ée]cis))",
-    re.I,
-)
-_FOLLOW_UP = PRONOUNS | frozenset("ceux it its they their them this that those he she his her".split())
 
 
 @dataclass
@@ -70,95 +71,6 @@ def decline(options: Options) -> str:
 def system_prompt(prompts: Prompts) -> str:
     """The fixed instructions every prompt opens with."""
     return prompts.render("system", decline=DECLINE)
-
-
-def guess(partial: str) -> str:
-    """The question being typed, as it would read if it were sent now: a question ends with a
-    question mark (in French, after a space)."""
-    q = clean_question(partial)
-    return q if q.endswith("?") else f"{q} ?"
-
-
-def clean_question(question: str) -> str:
-    q = " ".join(_CONTROL.sub(" ", question or "").split())
-    if not q:
-        raise InputError("the question is empty: type a question about your documents.")
-    if len(q) > MAX_QUESTION_CHARS:
-        raise InputError(
-            f"the question is {len(q):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
-            "Ask a shorter question."
-        )
-    return q
-
-
-def standalone(question: str, history: Sequence[Turn]) -> str:
-    """The query used for retrieval: a follow-up borrows the previous question's terms.
-
-    A follow-up is short or leans on a pronoun ("et lui ?", "combien en a-t-elle levé ?"). It
-    costs no model call (one peer spent 137 s rewriting a follow-up on a CPU).
-    """
-    previous = [t.content for t in history if t.role == "user"]
-    if not previous:
-        return question
-    w = words(question)
-    if len(analyze(question)) <= 3 or any(x in _FOLLOW_UP for x in w):
-        # the pronoun often points at a name the last answer gave ("son poste" -> Dave Bergmann)
-        answers = [t.content for t in history if t.role == "assistant" and not is_refusal(t.content)]
-        named = [n for n in names(answers[-1]) if not n[0].isdigit()] if answers else []
-        return " ".join([previous[-1], *dict.fromkeys(named), question])
-    return question
-
-
-_ENGLISH = frozenset("the what who whom which how is are was were did does do of and to why when where "
-                     "there this that with from".split())
-_FRENCH = frozenset("le la les un une des du de est sont qui que quoi quel quelle quels quelles "
-                    "comment pourquoi quand où et à dans pour avec sur".split())
-FRENCH_OPENING = "D'après les documents,"  # the model adds the space
-
-
-def looks_english(text: str) -> bool:
-    w = words(text)
-    return sum(x in _ENGLISH for x in w) > sum(x in _FRENCH for x in w)
-
-
-def is_refusal(text: str) -> bool:
-    return bool(_REFUSAL.search(text)) or normalize(DECLINE)[:30] in normalize(text)
-
-
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
-_NAME = re.compile(r"(?<![.!?…]\s)(?<!^)\b[A-ZÀ-Ý][\w’'-]*[A-Za-zÀ-ÿ0-9]", re.M)
-_NOT_NAMES = frozenset({"IA", "AI", "Je", "Les", "Le", "La", "Un", "Une", "Selon"})
-
-
-def names(text: str) -> list[str]:
-    """Capitalised words inside sentences, acronyms and numbers: what an answer must not invent."""
-    out = [m.group(0) for m in _NAME.finditer(text) if m.group(0) not in _NOT_NAMES]
-    return out + [m.group(0) for m in _NUMBER.finditer(text)]
-
-
-def _digits(s: str) -> str:
-    return re.sub(r"[\u00a0\u202f ]", "", s)
-
-
-def unsupported(answer: str, sources: Sequence[str]) -> list[str]:
-    """Names and numbers in the answer that occur in none of the sources (nor the question)."""
-    body = answer.removeprefix(FRENCH_OPENING)
-    body = re.sub(r"\[\d+\]", "", body)
-    pool = normalize(" ".join(sources))
-    pool_digits = _digits(pool)
-    missing = []
-    for n in names(body):
-        if n[0].isdigit():
-            if _digits(n) not in pool_digits:
-                missing.append(n)
-        elif normalize(n) not in pool:
-            missing.append(n)
-    return missing
-
-
-def _sanitize(text: str) -> str:
-    """Passages are data: strip citation-like marks so they cannot fake ours."""
-    return " ".join(re.sub(r"\[\s*\d{1,3}\s*\]", "", text).split())
 
 
 def window(history: Sequence[Turn], n: int) -> list[Turn]:
@@ -265,7 +177,7 @@ class Engine:
         excerpts = select(query, hits, budget=o.context_chars, idf=self.searcher.idf,
                           meaning=(lambda h: self.searcher.meaning(query, h.passage)) if o.by_meaning else None)
         passages = [
-            Source(n=i, doc=e.hit.passage.doc, text=_sanitize(e.text), score=e.hit.score,
+            Source(n=i, doc=e.hit.passage.doc, text=sanitize(e.text), score=e.hit.score,
                    position=e.hit.passage.position, start=e.hit.passage.start, end=e.hit.passage.end,
                    page=e.hit.passage.page, part=e.hit.passage.part, section=e.hit.passage.section,
                    title=e.hit.passage.title)

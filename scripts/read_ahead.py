@@ -135,7 +135,7 @@ def bound(data: Path, sets: list[Path]) -> None:
 
     from chatbot.app import App
     from chatbot.config import Settings
-    from chatbot.rag import guess
+    from chatbot.phrasing import guess
 
     speed = float(os.environ.get("TOKENS_PER_S", "73"))
     enter = float(os.environ.get("ENTER_AFTER_S", "0.2"))
@@ -254,7 +254,7 @@ def typing(data: Path, sets: list[Path]) -> None:
     from chatbot.config import Settings
     from chatbot.llm import MIN_BATCH
     from chatbot.llm import _shared as shared
-    from chatbot.rag import clean_question, guess
+    from chatbot.phrasing import clean_question, guess
     from chatbot.ui import read_ahead_after
 
     speeds = [float(x) for x in os.environ.get("SPEED", "1").split(",")]

@@ -5,7 +5,7 @@ import pytest
 
 from chatbot.domain import Turn
 from chatbot.errors import InputError
-from chatbot.rag import DECLINE
+from chatbot.phrasing import DECLINE
 
 pytestmark = pytest.mark.model
 

@@ -2,7 +2,7 @@
 
 from chatbot.domain import Answer, Source, Timings
 from chatbot.evaluate import Item, answer_figures
-from chatbot.rag import DECLINE
+from chatbot.phrasing import DECLINE
 
 SOURCE = Source(n=1, doc="d.txt", text="Le modèle Martinet prend en charge 42 langues.", score=1.0,
                 position=0, start=0, end=10)

@@ -7,8 +7,9 @@ import pytest
 
 from chatbot.domain import Source, Turn
 from chatbot.errors import ConfigError
+from chatbot.phrasing import DECLINE
 from chatbot.prompts import NAMES, Prompts
-from chatbot.rag import DECLINE, Engine, Options
+from chatbot.rag import Engine, Options
 from tests.conftest import ROOT
 
 FOLDER = ROOT / "prompts"

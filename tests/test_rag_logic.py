@@ -12,8 +12,9 @@ import pytest
 
 from chatbot.context import select
 from chatbot.domain import Hit, Passage, Turn
+from chatbot.phrasing import DECLINE, looks_english, standalone, unsupported
 from chatbot.prompts import Prompts
-from chatbot.rag import DECLINE, Engine, Options, looks_english, standalone, unsupported
+from chatbot.rag import Engine, Options
 from chatbot.retrieve import Retriever
 from fakes import WordHashEmbedder
 

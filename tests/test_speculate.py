@@ -64,7 +64,7 @@ def test_the_last_word_half_typed_is_read_ahead_finished_from_the_documents(seed
 
 
 def test_a_question_is_guessed_as_it_would_be_sent():
-    from chatbot.rag import guess
+    from chatbot.phrasing import guess
 
     assert guess("Qui dirige  Mistral AI") == "Qui dirige Mistral AI ?"
     assert guess("Who leads Mistral AI?") == "Who leads Mistral AI?"

@@ -1,7 +1,7 @@
 """What the page writes in an answer's bubble, without a browser."""
 
 from chatbot.domain import Answer, Timings
-from chatbot.rag import DECLINE
+from chatbot.phrasing import DECLINE
 from chatbot.ui import answer_html
 
 
