@@ -12,10 +12,10 @@ from functools import lru_cache
 
 import snowballstemmer
 
-# Common French function words, plus a few English ones so that English questions still match.
-# words that stand for something said before them: a sentence or a question opening with one
-# leans on what precedes it (context.py, phrasing.standalone)
+# Words that stand for something said before them: a sentence or a question opening with one
+# leans on what precedes it (context.py, phrasing.standalone).
 PRONOUNS = frozenset("il elle ils elles ce cet cette ces cela ça celui celle leur leurs son sa ses lui y en".split())
+# Common French function words, plus a few English ones so that English questions still match.
 STOP_WORDS = frozenset(
     ["a", "à", "au", "aux", "avec", "ce", "ces", "cet", "cette", "c", "ça", "d", "dans", "de", "des", "du", "elle", "elles", "en", "est", "et", "été", "être", "eu", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "même", "mes", "moi", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont", "ou", "où", "par", "pas", "pour", "qu", "que", "quel", "quelle", "quelles", "quels", "qui", "s", "sa", "sans", "se", "ses", "si", "son", "sont", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y", "ai", "as", "avons", "avez", "aussi", "bien", "car", "comme", "donc", "dont", "entre", "fait", "faire", "font", "lors", "leur", "plus", "peu", "peut", "peuvent", "sont", "tout", "tous", "toute", "toutes", "très", "cela", "celle", "celui", "ceux", "ceci", "quoi", "comment", "pourquoi", "quand", "combien", "selon", "chez", "vers", "etc", "the", "of", "and", "to", "in", "is", "are", "was", "were", "what", "which", "who", "how", "why", "when", "does", "do", "did", "it", "its", "for", "on", "by", "with", "from", "that", "this", "as", "at", "be", "an", "or"]
 )
