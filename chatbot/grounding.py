@@ -137,8 +137,11 @@ def ask(question: str) -> tuple[str, str]:
 
 def keywords(question: str) -> bool:
     """Whether a question is typed as keywords: its ask has no question word, no question mark."""
-    q = ask(question)[0]
-    return "?" not in q and not _QUESTION_WORD.search(q)
+    return _bare(ask(question)[0])
+
+
+def _bare(core: str) -> bool:
+    return "?" not in core and not _QUESTION_WORD.search(core)
 
 
 def asked(question: str) -> str:
@@ -152,7 +155,7 @@ def asked(question: str) -> str:
         return "number"
     if _ASKS_PERSON.search(q) and not _ASKS_ABOUT.match(q):
         return "person"
-    if keywords(q):
+    if _bare(q):  # a keyword query
         kinds = [_KEYWORD_KIND[w] for w in words(q) if w in _KEYWORD_KIND]
         return kinds[0] if kinds else ""
     return ""
