@@ -1,4 +1,4 @@
-"""Writes fresh_a.jsonl and fresh_b.jsonl: two sets on the seeds that no setting is chosen on.
+"""Writes fresh_a.jsonl, fresh_b.jsonl and fresh_d.jsonl: sets on the seeds that no setting is chosen on.
 
 fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
 « pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
@@ -6,6 +6,10 @@ relation the documents do not state.
 fresh_b: questions typed as people type them: keyword queries (some without accents, some with a
 typo), long questions with a context sentence first, things described instead of named, false
 premises, and near-misses in the same styles.
+fresh_d: more of the way people ask: a context sentence naming something no document knows (« Notre
+RSSI… ») before the ask, « pourquoi » asked in other words than the documents', false premises in
+« pourquoi », keyword queries joining or splitting a hyphenated word (« contreintuitive »), who said
+a quotation, a document's byline, things described, and near-misses.
 
 A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
 is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
@@ -241,3 +245,75 @@ B.near("le patron de la start-up parisienne, il s'appelle comment ?", ["Dave Nie
 B.near("l'entreprise qui emploie Dave Bergmann, combien a-t-elle investi dans Granite ?", ["milliards"], style=ds)
 B.near("la directrice du programme Data and Model Factory, elle a fait ses études où ?", ["IBM Research"], style=ds)
 B.write("fresh_b.jsonl")
+
+
+# ---------------------------------------------------------------- fresh_d: more of the way people ask
+D = Set("d")
+lg, why, kw, quote, ds = "long", "why", "keyword", "quote", "described"
+D.ask(lg, "Notre RSSI veut un point sur les risques. Quels dangers liés aux données d'entraînement l'article "
+          "d'IBM cite-t-il ?", [["discriminatoires", "dérive", "étiquetage"]], D0,
+      "Des données d’entraînement biaisées peuvent produire des résultats discriminatoires")
+D.ask(lg, "Je fais une présentation au CODIR jeudi. Sur quelles plateformes de petites équipes peuvent-elles créer "
+          "des applications d'après IBM ?", [["Windows", "Linux", "iOS", "Android"]], D0,
+      "Microsoft Windows, Linux, iOS et Android")
+D.ask(lg, "Mon manager chez Capgemini me demande une synthèse. Dans quels secteurs l'IA open source alimente-t-elle "
+          "l'innovation ?", [["santé", "finance", "éducation"]], D0, "la santé, la finance et l’éducation")
+D.ask(lg, "Pour un article de blog sur le RGPD, je regarde la lettre de Mozilla. Qu'a-t-elle réclamé pour le public ?",
+      [["contrôle", "responsabilisation"]], D3, "appelé à un contrôle et à une responsabilisation accrue du public")
+D.ask(lg, "J'ai une réunion avec la DRH demain. Quel est le poste de Dave Bergmann chez IBM Think ?",
+      [["rédacteur"]], D2, "Dave Bergmann, rédacteur principal chez IBM Think")
+D.ask(lg, "Notre cabinet conseille des PME. Selon l'article sur Granite, que pourraient envisager les petites "
+          "entreprises qui n'ont pas les moyens de gros modèles ?", [["plus petites", "alternatives"]], D2,
+      "alternatives open source plus petites et plus efficaces")
+D.ask(why, "Pourquoi Google, Microsoft et OpenAI préfèrent-ils garder leurs modèles fermés ?",
+      [["sécurité", "abusive"]], D0, "invoquant des inquiétudes concernant la sécurité et l’utilisation abusive")
+D.ask(why, "Pour quelle raison les algorithmes biaisés posent-ils problème ?", [["inutilisables", "néfastes"]], D0,
+      "des algorithmes biaisés peuvent produire des résultats inutilisables")
+D.ask(why, "Pourquoi les technologies propriétaires freinent-elles les startups ?", [["coûts", "coût"]], D1,
+      "Les coûts d’accès à des technologies propriétaires peuvent constituer une barrière")
+D.ask(why, "Pourquoi Jean-Noël Barrot défend-il l'open source dans l'IA ?",
+      [["monopoles", "équité concurrentielle"]], D3, "en empêchant le développement de monopoles")
+D.ask(why, "Pourquoi la croissance de l'IA générative est-elle sans pareille selon Alibaba ?",
+      [["communauté"]], D3, "développées au sein d'une communauté open-source")
+D.ask(why, "Pour quelle raison Alibaba a-t-il investi dans le calcul préservant la vie privée ?",
+      [["transparence", "équité"]], D3, "afin d'accroître la transparence et l'équité des algorithmes")
+D.ask(kw, "strategie contreintuitive entreprises tech", [["donner le code", "code"]], D2,
+      "une stratégie contre-intuitive gagne du terrain : donner le code")
+D.ask(kw, "finetuning dialectes regionaux", [["Hugging Face", "précision"]], D1, "comme les dialectes régionaux")
+D.ask(kw, "garde fou ia role", [["industrie"]], D3,
+      "l'industrie technologique dans son ensemble doit jouer son rôle")
+D.ask(kw, "prochain sommet securite ia lieu", [["Paris"]], D3, "prévu à Paris")
+D.ask(kw, "lettre ouverte mozila quand", [["veille"]], D3, "publiée la veille de ce sommet")
+D.ask(kw, "teraoctets tokens granite", [["3 à 4", "4 téraoctets"]], D2, "3 à 4 téraoctets de tokens")
+D.ask(quote, "Qui a déclaré que l'IA open source est bénéfique pour tous ?", [["Sangani"]], D2,
+      "est bénéfique pour tous")
+D.ask(quote, "Qui a dit que personne ne devrait écarter d'emblée l'open source ?", [["Barrot"]], D3,
+      "écarter d'emblée l'open source")
+D.ask(quote, "Qui affirme que l'open source va favoriser davantage d'innovation ?", [["Nielsen"]], D2,
+      "L'open source va favoriser davantage d'innovation")
+D.ask(quote, "Pour un post LinkedIn, je cherche l'auteur de la phrase « Nous voulons que la communauté l'utilise ». "
+             "Qui l'a dite ?", [["Soule"]], D2, "Nous voulons que la communauté l’utilise")
+D.ask(quote, "Qui signe la tribune d'Alibaba Cloud sur l'open source ?", [["Zhou"]], D3, "Jingren Zhou")
+D.ask(quote, "quel poste occupe Jingren Zhou", [["technologique"]], D3,
+      "Jingren Zhou, Directeur technologique d'Alibaba Cloud Intelligence")
+D.ask(ds, "le ministre français qui parlait à Bletchley Park, il est chargé de quoi ?", [["numérique"]], D3,
+      "ministre français délégué chargé du numérique")
+D.ask(ds, "la bibliothèque citée à côté de PyTorch, c'est laquelle ?", [["TensorFlow"]], D1, "TensorFlow et PyTorch")
+D.premise("Pourquoi Mistral AI garde-t-il ses modèles secrets ?", ["librement", "télécharger"], D2,
+          "que les développeurs peuvent télécharger et modifier librement")
+D.premise("Pourquoi Meta s'oppose-t-il à l'IA open source ?", ["défendent", "défend"], D0,
+          "des entreprises comme Meta et IBM défendent l’IA open source")
+D.premise("Pourquoi DALL-E est-il distribué sans aucune restriction ?", ["licences restrictives", "restrictives"], D1,
+          "qui sont accessibles sous des licences restrictives")
+D.premise("Pourquoi les modèles Granite 3.0 sont-ils interdits aux usages commerciaux ?", ["sans restriction"], D2,
+          "les applications commerciales sans restriction")
+D.premise("Pour quelle raison Llama 2 est-il resté fermé ?", ["en open source"], D4,
+          "Des modèles comme Meta’s Llama 2 sont en open source")
+D.premise("Pourquoi Mozilla a-t-elle publié sa lettre ouverte après le sommet ?", ["la veille", "veille"], D3,
+          "publiée la veille de ce sommet")
+D.near("Pourquoi Mozilla a-t-elle rejoint l'AI Alliance ?", ["AI Alliance"])
+D.near("Combien de paramètres compte Llama 2 ?", ["34"])
+D.near("Qui dirige Mistral AI ?", ["Soule", "Nielsen", "Bergmann"])
+D.near("Quel budget IBM a-t-il consacré à Granite 3.0 ?", ["milliards"])
+D.near("En quelle année Stable Diffusion a-t-il été publié ?", ["2000"])
+D.write("fresh_d.jsonl")
