@@ -40,7 +40,7 @@ BEFORE = 4  # sentences before the fact's sentence that the window holds: its su
 AFTER = 1  # for the entity asked about only, sentences after it (« BERT et GPT… Ces modèles, développés par Google »)
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
-_NAME = re.compile(r"(?<![.!?…]\s)(?<!^)(?<![«\"]\s)\b[A-ZÀ-Ý][\w’'-]*[A-Za-zÀ-ÿ0-9]", re.M)
+_NAME = re.compile(r"(?<![.!?…]\s)(?<!^)(?<![«\"“]\s)(?<![«\"“])\b[A-ZÀ-Ý][\w’'-]*[A-Za-zÀ-ÿ0-9]", re.M)
 _CITE = re.compile(r"\s*\[(\d{1,2})\]")
 # capitalised words that are not names: sentence openers a model puts after a comma, and "IA"
 _NOT_NAMES = frozenset("IA AI Je Les Le La Un Une Selon Il Elle Ils Elles Cela Ce Cette Ces En Et "

@@ -113,6 +113,13 @@ def test_a_quote_is_tied_to_the_speaker_named_after_it():
     assert v.ok, v
 
 
+def test_who_said_a_quotation_is_not_answered_by_the_quotation_alone():
+    q = "Qui a dit que chacun devait pouvoir modifier le modèle ?"
+    v = check(q, 'La citation est : "Nous voulons que chacun puisse le modifier [2]."', [GRENOBLE])
+    assert not v.ok and "nom" in v.reason  # « Nous » opens the quotation: it names no one
+    assert check(q, "C'est Claire Fontaine qui l'a dit [2].", [GRENOBLE]).ok
+
+
 def test_the_title_and_the_previous_passage_count_as_context():
     plain = Evidence(1, "Elle compte dix-sept membres et 42 projets.")
     assert not check("Combien de projets compte Hirondelle ?", "Elle compte 42 projets [1].", [plain]).ok
