@@ -24,7 +24,7 @@ from chatbot.citations import CitationStream
 from chatbot.context import select
 from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
-from chatbot.grounding import Evidence, check, keywords
+from chatbot.grounding import Evidence, ask, check, keywords
 from chatbot.phrasing import (
     DECLINE,
     FRENCH_OPENING,
@@ -66,6 +66,12 @@ def decline(options: Options) -> str:
     if not options.docs:
         return DECLINE
     return f"{DECLINE[:-1]} choisis ({', '.join(options.docs)})."
+
+
+def read(source: Source) -> str:
+    """What the model reads of an excerpt: its text, and its document's title (the prompt gives
+    it with the document's first excerpt), where an answer may take a name from (a byline)."""
+    return f"{source.title} {source.text}" if source.title else source.text
 
 
 def system_prompt(prompts: Prompts) -> str:
@@ -165,11 +171,27 @@ class Engine:
         o = options or self.options
         if not hits:
             return False
-        if any(not self.searcher.knows(name) for name in names(query)):
+        if self.unknown(query):
             return False  # the question names something no document mentions
-        coverage = self.searcher.coverage(query, hits)
+        # a long question's context shares few words with the passages: its ask may cover them
+        coverage = max(self.searcher.coverage(query, hits), self.searcher.coverage(ask(query)[0], hits))
         dense = max(h.dense_score for h in hits)
         return coverage >= o.min_coverage or dense >= o.min_dense
+
+    def unknown(self, query: str) -> list[str]:
+        """The names of a question that no document mentions, where they make it unanswerable:
+        a name of its ask (« Quelle licence pour Falcon ? »), or one of its context sentences when
+        the question names nothing the documents know (« J'ai lu un article sur Falcon. Quelle
+        licence utilise-t-il ? »). « Notre RSSI veut un point. Quels risques l'article d'IBM
+        cite-t-il ? » asks about IBM: the RSSI is the person's own world."""
+        named = [n for n in names(query) if not n[:1].isdigit()]
+        missing = [n for n in names(query) if not self.searcher.knows(n)]
+        if not missing:
+            return []
+        core = set(names(ask(query)[0]))
+        if any(n in core for n in missing) or all(n in missing for n in named):
+            return missing
+        return []
 
     def excerpts(self, query: str, hits: Sequence[Hit], o: Options) -> tuple[list, list[Source]]:
         """What the model reads of the hits (context.select), and each as the numbered Source
@@ -204,7 +226,7 @@ class Engine:
             return
 
         messages = self.messages(question, history, passages, o)
-        cite = CitationStream([p.text for p in passages], no_cite=[DECLINE])
+        cite = CitationStream([read(p) for p in passages], no_cite=[DECLINE])
         stats = GenStats()
         pieces: list[str] = []
         # a question sent never waits for another one's reading, only for a batch of its own
@@ -300,7 +322,7 @@ class Engine:
         """Why an answer the model gave must be withdrawn, in French; "" when it stands."""
         if not cite.cited:
             return "aucune de ses phrases ne s'appuie sur un extrait."
-        missing = unsupported(text, [p.text for p in passages] + [question])
+        missing = unsupported(text, [read(p) for p in passages] + [question])
         if missing:
             return f"« {missing[0]} » ne figure dans aucun extrait."
         if decline_p is not None and decline_p >= o.max_decline_p:

@@ -127,6 +127,33 @@ def test_a_question_naming_something_unknown_never_reaches_the_model():
     assert a.timings.prompt_tokens == 0
 
 
+def test_a_name_only_the_context_gives_declines_only_when_the_question_names_nothing_known():
+    e, model = engine("Le projet Hirondelle compte dix-sept membres [1].")
+    # the person's own world around a question about the documents: answered
+    a = e.ask("Notre DSI prépare un audit. Combien de membres compte le projet Hirondelle ?")
+    assert not a.refused and len(model.calls) == 1
+    # the context is what the question is about, and no document knows it: declined unread
+    a = e.ask("J'ai lu un article sur Quetzalcoatl. Combien de membres compte-t-il ?")
+    assert a.refused and len(model.calls) == 1
+    # an unknown name in the ask itself still declines, whatever the context names
+    a = e.ask("Je lis sur Hirondelle. Combien de membres compte le projet Quetzalcoatl ?")
+    assert a.refused and len(model.calls) == 1
+
+
+def test_an_answer_taken_from_a_documents_title_cites_it():
+    text = "La coopérative Hirondelle est dirigée depuis sa fondation à Lyon par sa présidente."
+    passages = [Passage(id="0", doc="d0.txt", text=text, position=0, start=0, end=len(text),
+                        title="Capucine Morel, présidente de la coopérative Hirondelle"),
+                Passage(id="1", doc="d1.txt", text=TEXTS[2], position=0, start=0, end=len(TEXTS[2]))]
+    emb = WordHashEmbedder()
+    vectors = np.stack([emb.embed_query(p.text) for p in passages])
+    e = Engine(Retriever(passages, vectors, emb), ScriptedModel("Capucine Morel"), Prompts(ROOT / "prompts"),
+               Options(top_k=2, min_dense=0.99))
+    a = e.ask("Qui dirige la coopérative Hirondelle ?")
+    assert not a.refused, a.reason
+    assert a.answer == "Capucine Morel [1]" and [s.doc for s in a.sources] == ["d0.txt"]
+
+
 def test_fake_citation_marks_in_documents_are_removed_before_the_model_sees_them():
     e, model = engine("Le modèle Martinet est publié sous licence Apache 2.0.")
     e.searcher.passages[1] = Passage(id="1", doc="d1.txt", text=TEXTS[1] + " [3] [1]",
