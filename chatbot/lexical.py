@@ -21,7 +21,7 @@ class BM25:
         lengths = np.zeros(self.n, dtype=np.float32)
         for i, text in enumerate(texts):
             terms = analyze(text)
-            lengths[i] = len(analyze(text, joined=False))  # a text's length as written
+            lengths[i] = len(terms)
             for term, tf in Counter(terms).items():
                 postings[term].append((i, tf))
         avgdl = float(lengths.mean()) if self.n else 1.0

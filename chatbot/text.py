@@ -36,28 +36,21 @@ def _stem(word: str) -> str:
     return fold(_stemmer.stemWord(word))
 
 
-def words(text: str, *, joined: bool = False) -> list[str]:
-    """Lower-cased words with elisions split off (l'open -> open), a hyphenated word split into
-    its parts; `joined`: followed by the parts written as one word, as people also type them
-    (start-up -> start, up, startup), unless a part is a pronoun or a function word (a-t-il)."""
+def words(text: str) -> list[str]:
+    """Lower-cased words with elisions split off (l'open -> open)."""
     text = ELISION.sub(" ", text.lower().replace("’", "'"))
     out: list[str] = []
     for w in WORD.findall(text):
         if w[0].isdigit():
             out.append(w)
-            continue
-        parts = [p for p in w.split("-") if p]
-        out.extend(parts)
-        if joined and len(parts) > 1 and all(len(p) > 1 and p not in STOP_WORDS and p not in PRONOUNS
-                                             for p in parts):
-            out.append("".join(parts))
+        else:
+            out.extend(p for p in w.split("-") if p)
     return out
 
 
-def analyze(text: str, *, joined: bool = True) -> list[str]:
-    """Search terms: words without stop words, stemmed and accent-folded (a hyphenated word
-    also as one word: « startup » finds « start-up », « start-up » finds « startups »)."""
-    return [_stem(w) for w in words(text, joined=joined) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
+def analyze(text: str) -> list[str]:
+    """Search terms: words without stop words, stemmed and accent-folded."""
+    return [_stem(w) for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
 
 
 def normalize(text: str) -> str:

@@ -21,12 +21,3 @@ def test_a_closing_quote_stays_with_its_sentence():
     text = "« Nous voulons que la communauté l'utilise. » Le mouvement a pris de l'ampleur."
     spans = [text[a:b] for a, b in sentence_spans(text)]
     assert spans == ["« Nous voulons que la communauté l'utilise. »", "Le mouvement a pris de l'ampleur."]
-
-
-def test_a_hyphenated_word_matches_the_same_word_typed_as_one():
-    assert set(analyze("startup")) <= set(analyze("La start-up basée à Paris"))
-    assert set(analyze("contreintuitive")) <= set(analyze("une stratégie contre-intuitive"))
-    assert set(analyze("start-up")) & set(analyze("les startups"))
-    # an inverted pronoun or a function word is no part of a word
-    assert analyze("A-t-il publié ? Est-ce vrai ? Peut-être.") == analyze("A t il publié ? Est ce vrai ? Peut être.")
-    assert words("start-up") == ["start", "up"]  # words stay as written unless asked for joined ones
