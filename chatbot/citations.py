@@ -26,8 +26,11 @@ MIN_ATTACH = 0.2  # an answer citing nothing is attached to the passage holding 
 
 
 class CitationStream:
-    def __init__(self, passages: Sequence[str], *, no_cite: Sequence[str] = ()) -> None:
+    def __init__(self, passages: Sequence[str], *, titles: Sequence[str] = (), no_cite: Sequence[str] = ()) -> None:
         self._terms = [set(analyze(p)) for p in passages]
+        # a passage's document title, read with it by the model: a sentence taken from a title
+        # (a byline) is attributed by it, one that the passage's own text holds never is
+        self._titled = [t | set(analyze(title)) for t, title in zip(self._terms, titles, strict=False)]
         self._no_cite = [normalize(s) for s in no_cite]
         self.cited: list[int] = []
         self._buf = ""
@@ -111,22 +114,27 @@ class CitationStream:
         """An answer none of whose sentences could be attributed, citing the passage that shares
         the most of its terms (MIN_ATTACH of them at least): its claims are then checked against
         that passage like any other (grounding.py), instead of the answer being withdrawn."""
-        terms = set(analyze(answer))
-        shares = [len(terms & p) / len(terms) for p in self._terms] if terms else []
-        best = max(range(len(shares)), key=lambda i: (shares[i], -i), default=None)
-        if self.cited or best is None or shares[best] < MIN_ATTACH:
+        if self.cited:
             return answer
-        self.cited.append(best + 1)
+        best = self._best(set(analyze(answer)), MIN_ATTACH)
+        if best is None:
+            return answer
+        self.cited.append(best)
         body = answer.rstrip()
         end = len(body.rstrip(ENDS))
-        return f"{body[:end]} [{best + 1}]{body[end:]}"
+        return f"{body[:end]} [{best}]{body[end:]}"
 
     def attribute(self, sentence: str) -> int | None:
-        terms = set(analyze(sentence))
+        return self._best(set(analyze(sentence)), MIN_SHARE)
+
+    def _best(self, terms: set[str], least: float) -> int | None:
+        """The number of the passage holding the largest share of terms (at least `least`), by
+        its text, else by its text and title; the first on a tie."""
         if not terms:  # "En 1962." is one term, and a whole answer
             return None
-        shares = [len(terms & p) / len(terms) for p in self._terms]
-        best = max(range(len(shares)), key=lambda i: (shares[i], -i), default=None)
-        if best is None or shares[best] < MIN_SHARE:
-            return None
-        return best + 1
+        for pool in (self._terms, self._titled):
+            shares = [len(terms & p) / len(terms) for p in pool]
+            best = max(range(len(shares)), key=lambda i: (shares[i], -i), default=None)
+            if best is not None and shares[best] >= least:
+                return best + 1
+        return None

@@ -226,7 +226,8 @@ class Engine:
             return
 
         messages = self.messages(question, history, passages, o)
-        cite = CitationStream([read(p) for p in passages], no_cite=[DECLINE])
+        cite = CitationStream([p.text for p in passages], titles=[p.title for p in passages],
+                              no_cite=[DECLINE])
         stats = GenStats()
         pieces: list[str] = []
         # a question sent never waits for another one's reading, only for a batch of its own

@@ -47,3 +47,14 @@ def test_an_answer_citing_nothing_is_attached_to_the_passage_it_shares_most_with
     far = CitationStream(["Le modèle Martinet est publié sous licence Apache 2.0."])
     assert far.attach("La météo est pluvieuse à Lyon.") == "La météo est pluvieuse à Lyon."
     assert far.cited == []
+
+
+def test_a_documents_title_attributes_only_what_no_passage_text_holds():
+    titles = ["", "", "Marc Durand, rédacteur en chef : les modèles de langage ouverts"]
+    cs = CitationStream(PASSAGES, titles=titles)
+    # the first passage's text holds enough of the sentence: the third's title does not take it away
+    assert cs.attribute("Mozilla publie des modèles de langage ouverts.") == 1
+    assert cs.attribute("Marc Durand") == 3  # a byline: only the title holds it
+    assert CitationStream(PASSAGES).attribute("Marc Durand") is None
+    cs = CitationStream(PASSAGES, titles=titles)
+    assert cs.attach("Marc Durand, rédacteur en chef.") == "Marc Durand, rédacteur en chef [3]."
