@@ -135,6 +135,11 @@ def ask(question: str) -> tuple[str, str]:
     return core, " ".join(p.strip(" ,;:") for p in [before, *pointers] if p.strip(" ,;:"))
 
 
+def pointers(question: str) -> list[str]:
+    """The phrases by which a question points at a document (« d'après l'article sur Granite »)."""
+    return [m.group(0) for m in _SOURCE.finditer(question)]
+
+
 def keywords(question: str) -> bool:
     """Whether a question is typed as keywords: its ask has no question word, no question mark."""
     return _bare(ask(question)[0])

@@ -24,7 +24,7 @@ from chatbot.citations import CitationStream
 from chatbot.context import select
 from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
-from chatbot.grounding import Evidence, ask, check, keywords
+from chatbot.grounding import Evidence, ask, check, keywords, pointers
 from chatbot.phrasing import (
     DECLINE,
     FRENCH_OPENING,
@@ -180,16 +180,15 @@ class Engine:
 
     def unknown(self, query: str) -> list[str]:
         """The names of a question that no document mentions, where they make it unanswerable:
-        a name of its ask (« Quelle licence pour Falcon ? »), or one of its context sentences when
-        the question names nothing the documents know (« J'ai lu un article sur Falcon. Quelle
-        licence utilise-t-il ? »). « Notre RSSI veut un point. Quels risques l'article d'IBM
-        cite-t-il ? » asks about IBM: the RSSI is the person's own world."""
-        named = [n for n in names(query) if not n[:1].isdigit()]
+        any, unless its ask, or the document it points at, names something the documents know.
+        « Notre RSSI veut un point. Quels risques l'article d'IBM cite-t-il ? » asks about IBM:
+        the RSSI is the person's own world. « J'ai lu un article sur Falcon. Quelle licence
+        utilise-t-il ? » asks about what its context names."""
         missing = [n for n in names(query) if not self.searcher.knows(n)]
         if not missing:
             return []
-        core = set(names(ask(query)[0]))
-        if any(n in core for n in missing) or all(n in missing for n in named):
+        core = names(" ".join([ask(query)[0], *pointers(query)]))
+        if any(n in missing for n in core) or not any(not n[:1].isdigit() and n not in missing for n in core):
             return missing
         return []
 

@@ -127,17 +127,22 @@ def test_a_question_naming_something_unknown_never_reaches_the_model():
     assert a.timings.prompt_tokens == 0
 
 
-def test_a_name_only_the_context_gives_declines_only_when_the_question_names_nothing_known():
+def test_a_name_only_the_context_gives_declines_only_when_the_ask_names_nothing_known():
     e, model = engine("Le projet Hirondelle compte dix-sept membres [1].")
     # the person's own world around a question about the documents: answered
     a = e.ask("Notre DSI prépare un audit. Combien de membres compte le projet Hirondelle ?")
     assert not a.refused and len(model.calls) == 1
-    # the context is what the question is about, and no document knows it: declined unread
+    # or about what the document it points at names
+    a = e.ask("Notre DSI prépare un audit. D'après l'article sur Hirondelle, combien de membres compte-t-elle ?")
+    assert not a.refused and len(model.calls) == 2
+    # the ask leans on its context, which no document knows: declined unread
     a = e.ask("J'ai lu un article sur Quetzalcoatl. Combien de membres compte-t-il ?")
-    assert a.refused and len(model.calls) == 1
+    assert a.refused and len(model.calls) == 2
+    a = e.ask("Pour le club Quetzalcoatl, je lis sur le projet Hirondelle. Combien de membres compte-t-il ?")
+    assert a.refused and len(model.calls) == 2
     # an unknown name in the ask itself still declines, whatever the context names
     a = e.ask("Je lis sur Hirondelle. Combien de membres compte le projet Quetzalcoatl ?")
-    assert a.refused and len(model.calls) == 1
+    assert a.refused and len(model.calls) == 2
 
 
 def test_an_answer_taken_from_a_documents_title_cites_it():
