@@ -180,6 +180,9 @@ def cmd_models_list(args) -> int:
     return 0
 
 
+SOME_FAILED = 3  # `ingest`'s exit status when some files were skipped and the others indexed
+
+
 def cmd_ingest(args) -> int:
     """Index files; while the page runs on the same data folder, the page does it (see `owner`)."""
     from chatbot import owner
@@ -200,7 +203,9 @@ def cmd_ingest(args) -> int:
     for note in report.notes():
         print(f"note: {note}")
     print(f"{report.summary()}; the index holds {count} passages.")
-    return 1 if report.failed and not (report.changed or report.unchanged) else 0
+    if report.failed:
+        return SOME_FAILED if report.changed or report.unchanged else 1
+    return 0
 
 
 def _progress_printer():
@@ -401,8 +406,12 @@ def _parser() -> argparse.ArgumentParser:
     lst = msub.add_parser("list", parents=[common], help="list the GGUF files in models/")
     lst.set_defaults(fn=cmd_models_list)
 
-    ing = add("ingest", cmd_ingest, "index documents (default: seeds/)")
-    ing.add_argument("paths", nargs="*", help="files or folders (.txt, .md, .pdf, .html)")
+    ing = add("ingest", cmd_ingest, "index documents (default: seeds/)",
+              epilog="A file that cannot be read is skipped with the reason; the others are indexed. "
+                     f"Exit status: 0 all read, {SOME_FAILED} some files skipped, 1 none could be read "
+                     "(or another error), 2 a usage error.")
+    ing.add_argument("paths", nargs="*", help="files or folders (text, Markdown, HTML, PDF, office "
+                                               "documents, e-books, images)")
     ing.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
 
     for name, fn, text in (("search", cmd_search, "show the passages retrieved for a question"),

@@ -9,6 +9,7 @@ stored exactly once. A file that cannot be read is reported and changes nothing.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +23,8 @@ from chatbot.errors import IngestError
 from chatbot.ingest import chunk, find_files, fingerprint, read_document
 from chatbot.protocols import Embedder, Store
 from chatbot.text import sentences
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -155,8 +158,18 @@ def index_files(
             on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k, files=len(files)))
         try:
             doc = read_document(path, name)
+            fp = fingerprint(doc, size=size, overlap=overlap)
+            held = existing.get(name)
+            if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:
+                report.unchanged.append(name)
+                continue
+            passages = chunk(doc, size=size, overlap=overlap)
         except IngestError as e:
             report.failed.append((name, str(e)))
+            continue
+        except Exception as e:  # noqa: BLE001 - a reader's failure is this file's, never the run's
+            log.debug("reading %s failed", name, exc_info=True)  # the traceback, for whoever logs debug
+            report.failed.append((name, unreadable(name, e)))
             continue
         if doc.encoding:
             report.encodings[name] = doc.encoding
@@ -164,12 +177,7 @@ def index_files(
             report.ocr[name] = doc.ocr_pages
         if doc.empty_pages:
             report.empty[name] = doc.empty_pages
-        fp = fingerprint(doc, size=size, overlap=overlap)
-        held = existing.get(name)
-        if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:
-            report.unchanged.append(name)
-            continue
-        todo.append((name, chunk(doc, size=size, overlap=overlap), fp, held, _info(doc, path)))
+        todo.append((name, passages, fp, held, _info(doc, path)))
     if not todo:
         return report
     loaded: Embedder = embedder()
@@ -209,6 +217,19 @@ def index_files(
         if bar is not None:
             bar.close()
     return report
+
+
+def unreadable(name: str, e: BaseException) -> str:
+    """What a file that no reader's own message covers is reported with: the problem in a line."""
+    what = {"RecursionError": "nested too deeply to be read", "MemoryError": "too large to read in memory",
+            "error": "compressed data in it is corrupt", "BadZipFile": "a damaged archive",
+            "LimitReachedError": "compressed data in it inflates past the reader's limit"}
+    kind = type(e).__name__
+    module = type(e).__module__
+    named = kind if module in ("builtins", "") else f"{module.split('.')[0]}.{kind}"
+    first = (str(e).splitlines() or [""])[0][:160]
+    return (f"{name}: cannot be read: {what.get(kind, 'the reader failed')} ({named}{': ' + first if first else ''}). "
+            "Open it and save it again, or leave it out.")
 
 
 def _info(doc, path: Path) -> dict:

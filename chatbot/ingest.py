@@ -60,12 +60,18 @@ def find_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
         if not root.exists():
             raise IngestError(f"{root}: no such file or folder.")
         if root.is_file():
-            found.append((root, root.name))
+            found.append((root, shown(root.name)))
             continue
         for f in sorted(root.rglob("*")):
             if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."):
-                found.append((f, f.relative_to(root).as_posix()))
+                found.append((f, shown(f.relative_to(root).as_posix())))
     return found
+
+
+def shown(name: str) -> str:
+    """A file's name as the index stores and shows it: a name whose bytes are not UTF-8 (latin-1
+    from an old archive) has each such byte as U+FFFD, instead of failing every use of it."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_document(path: Path, name: str | None = None) -> Document:

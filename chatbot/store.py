@@ -122,6 +122,12 @@ class ChromaStore:
                 raise
             raise StoreError(f"the Chroma server at {url} refused the collection: {e}") from e
         meta = self._col.metadata or {}
+        if (meta.get("embedder") != embedder or (dim and meta.get("dim") not in (None, dim))) \
+                and self._col.count() == 0:
+            # an index that holds nothing yet (a first run that failed before writing) takes this embedder
+            meta = {"embedder": embedder} | ({"dim": dim} if dim else {})
+            with _storage(self._where):
+                self._col.modify(metadata=meta)
         self.dim = int(meta.get("dim") or dim or 0)
         if meta.get("embedder") != embedder or (dim and self.dim != dim):
             raise IndexMismatchError(

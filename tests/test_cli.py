@@ -123,8 +123,47 @@ def test_ingest_reports_bad_files_and_keeps_the_index(tmp_path):
     second = chatbot("ingest", str(docs), data_dir=data, env=env)
     assert "bad.txt" in second.stderr and "binary" in second.stderr
     assert "1 unchanged" in second.stdout and "holds 1 passages" in second.stdout
+    assert second.returncode == 3  # some files skipped, the others indexed
     missing = chatbot("ingest", str(tmp_path / "nowhere"), data_dir=data, env=env)
     assert_clean_error(missing, "no such file")
+
+
+def test_a_file_no_reader_expects_costs_that_file_only(tmp_path):
+    import io
+    import os
+    import zipfile
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# Note\n\nLe projet Hirondelle compte 17 membres.\n", encoding="utf-8")
+    body = ("<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body>"
+            + "<w:p><w:r><w:t>Le modèle Martinet est publié à Lyon.</w:t></w:r></w:p>" * 200 + "</w:body></w:document>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>")
+        z.writestr("word/document.xml", body)
+    raw = bytearray(buf.getvalue())
+    at = raw.index(b"word/document.xml") + len("word/document.xml") + 40  # inside its compressed data
+    raw[at:at + 24] = b"\xff" * 24
+    (docs / "b.docx").write_bytes(bytes(raw))
+    (docs / os.fsdecode(b"caf\xe9 notes.txt")).write_text("Le modèle Pinson est publié à Grenoble.", encoding="utf-8")
+    (docs / "z.md").write_text("# Fin\n\nLe modèle Grive est publié à Nantes.\n", encoding="utf-8")
+    done = chatbot("ingest", str(docs), data_dir=tmp_path / "data", env={"CHATBOT_EMBED_MODEL": str(MINILM)})
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    assert done.returncode == 3, done.stderr
+    assert "3 added" in done.stdout and "1 failed" in done.stdout
+    skipped = [line for line in done.stderr.splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 1 and "b.docx" in skipped[0], done.stderr
+
+
+def test_a_first_ingest_that_failed_before_writing_leaves_no_embedder_behind(tmp_path):
+    data = tmp_path / "data"
+    wrong = chatbot("ingest", str(SEEDS / "004_4aa242230e059d09.txt"), data_dir=data,
+                    env={"CHATBOT_EMBED_MODEL": str(tmp_path)})  # a folder that holds no model
+    assert_clean_error(wrong, "not a sentence-transformers model folder")
+    done = chatbot("ingest", str(SEEDS / "004_4aa242230e059d09.txt"), data_dir=data,
+                   env={"CHATBOT_EMBED_MODEL": str(MINILM)})
+    assert done.returncode == 0 and "1 added" in done.stdout, done.stderr
 
 
 def test_another_embedder_is_refused_until_rebuild(tmp_path):
