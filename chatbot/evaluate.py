@@ -30,6 +30,7 @@ from chatbot.config import Settings, project_root
 from chatbot.domain import Turn
 from chatbot.errors import InputError
 from chatbot.phrasing import looks_english
+from chatbot.rag import read
 from chatbot.text import normalize
 
 
@@ -165,8 +166,8 @@ def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list
              else engine.ask(it.question, it.history))
         right = (it.answerable and not a.refused and bool(it.facts)
                  and all(any(has(a.answer, s) for s in f) for f in it.facts))
-        cited = right and any(holds(s.text, it) or any(
-            any(has(s.text, sp) for sp in f) for f in it.facts) for s in a.sources)
+        cited = right and any(holds(read(s), it) or any(  # a source is shown with its document's title
+            any(has(read(s), sp) for sp in f) for f in it.facts) for s in a.sources)
         evidence = it.evidence or ""
         corrected = (not it.answerable and not a.refused and bool(it.correction)
                      and any(has(a.answer, s) for s in it.correction))

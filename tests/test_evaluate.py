@@ -72,3 +72,12 @@ def test_a_false_premise_corrected_with_the_documents_fact_is_not_a_wrong_answer
     assert [r["corrected"] for r in rows] == [True, False]
     assert [r["confident_wrong"] for r in rows] == [False, True]
     assert f["declined_off_topic"] == 0.5 and f["corrected_premises"] == 1
+
+
+def test_an_answer_taken_from_the_cited_documents_title_is_cited():
+    byline = Source(n=1, doc="d.txt", text="Notre coopérative publie ses modèles à Lyon.", score=1.0,
+                    position=0, start=0, end=10, title="Capucine Morel, présidente de Hirondelle")
+    items = [Item("a", "Qui préside Hirondelle ?", "factual", [["Morel"]], "Capucine Morel")]
+    engine = Replay({"Qui préside Hirondelle ?": Answer("q", "Capucine Morel [1]", False, "m", [byline])})
+    f, rows = answer_figures(engine, items)
+    assert rows[0]["right"] and rows[0]["cited"] and f["cited_right"] == 1.0
