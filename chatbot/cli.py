@@ -190,16 +190,23 @@ def cmd_ingest(args) -> int:
 
     app = _app(args)
     paths = [Path(p) for p in args.paths] or [project_root() / "seeds"]
-    show = _progress_printer()
+    show = _ProgressPrinter()
     report, count, by_page = owner.ingest(
         app, paths, rebuild=args.rebuild, on_progress=show,
         waiting=lambda holder: print(f"waiting: another process ({holder}) is writing the index…",
                                      file=sys.stderr, flush=True))
     show(None)
+    if not (report.added or report.updated or report.unchanged or report.failed or report.cancelled):
+        from chatbot.ingest import SUFFIXES
+
+        print(f"error: no document to index in {', '.join(str(p) for p in paths)}: the kinds read are "
+              f"{' '.join(SUFFIXES)}.", file=sys.stderr)
+        return 1
     if by_page:
         print("the running page indexed them and answers from them now.", file=sys.stderr)
     for _, msg in report.failed:
-        print(f"skipped {msg}", file=sys.stderr)
+        if msg not in show.skipped:  # told already, as it happened
+            print(f"skipped {msg}", file=sys.stderr)
     for note in report.notes():
         print(f"note: {note}")
     print(f"{report.summary()}; the index holds {count} passages.")
@@ -208,24 +215,30 @@ def cmd_ingest(args) -> int:
     return 0
 
 
-def _progress_printer():
-    """Progress on stderr: one line rewritten on a terminal, a line per step elsewhere (logs)."""
-    tty = sys.stderr.isatty()
-    state = {"shown": False}
+class _ProgressPrinter:
+    """Progress on stderr: one line rewritten on a terminal, a line per step elsewhere (logs); a
+    file that cannot be read is told on a line of its own as soon as it is met."""
 
-    def show(p) -> None:
-        if p is None:
-            if tty and state["shown"]:
-                print(file=sys.stderr)
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.shown = False  # a progress line is on the terminal, not yet ended
+        self.skipped: set[str] = set()  # the messages of the files told as skipped
+
+    def __call__(self, p) -> None:
+        if p is None or p.skipped:
+            if self.tty and self.shown:
+                print("\r" + " " * 79 + "\r" if p else "", file=sys.stderr, end="" if p else "\n")
+            self.shown = False
+            if p is not None:
+                print(f"skipped {p.skipped}", file=sys.stderr, flush=True)
+                self.skipped.add(p.skipped)
             return
         left = f", about {p.left} left" if p.left else ""
         line = (f"reading {p.doc} ({p.file}/{p.files})" if p.reading else
                 f"indexing: {p.done}/{p.total} passages ({p.doc}){left}")
-        print(("\r" + line.ljust(79)) if tty else line, end="" if tty else "\n", file=sys.stderr,
+        print(("\r" + line.ljust(79)) if self.tty else line, end="" if self.tty else "\n", file=sys.stderr,
               flush=True)
-        state["shown"] = True
-
-    return show
+        self.shown = True
 
 
 def cmd_search(args) -> int:

@@ -89,6 +89,7 @@ class Progress:
     reading: bool = False  # still reading the files (OCR can take a while): no passage counts yet
     file: int = 0  # the file being read, from 1, of `files`
     files: int = 0
+    skipped: str = ""  # the file just read could not be: why (told as it happens, not only at the end)
 
     @property
     def left_s(self) -> float | None:
@@ -164,12 +165,14 @@ def index_files(
                 report.unchanged.append(name)
                 continue
             passages = chunk(doc, size=size, overlap=overlap)
-        except IngestError as e:
-            report.failed.append((name, str(e)))
-            continue
         except Exception as e:  # noqa: BLE001 - a reader's failure is this file's, never the run's
-            log.debug("reading %s failed", name, exc_info=True)  # the traceback, for whoever logs debug
-            report.failed.append((name, unreadable(name, e)))
+            if not isinstance(e, IngestError):
+                log.debug("reading %s failed", name, exc_info=True)  # the traceback, for whoever logs debug
+            why = str(e) if isinstance(e, IngestError) else unreadable(name, e)
+            report.failed.append((name, why))
+            if on_progress is not None:
+                on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k,
+                                     files=len(files), skipped=why))
             continue
         if doc.encoding:
             report.encodings[name] = doc.encoding

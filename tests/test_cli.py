@@ -152,8 +152,13 @@ def test_a_file_no_reader_expects_costs_that_file_only(tmp_path):
     assert "Traceback" not in done.stdout + done.stderr, done.stderr
     assert done.returncode == 3, done.stderr
     assert "3 added" in done.stdout and "1 failed" in done.stdout
-    skipped = [line for line in done.stderr.splitlines() if line.startswith("skipped")]
-    assert len(skipped) == 1 and "b.docx" in skipped[0], done.stderr
+    lines = done.stderr.splitlines()
+    skipped = [i for i, line in enumerate(lines) if line.startswith("skipped")]
+    assert len(skipped) == 1 and "b.docx" in lines[skipped[0]], done.stderr
+    assert skipped[0] < min(i for i, line in enumerate(lines) if line.startswith("indexing")), done.stderr  # told at once
+    (tmp_path / "empty").mkdir()
+    assert_clean_error(chatbot("ingest", str(tmp_path / "empty"), data_dir=tmp_path / "data",
+                               env={"CHATBOT_EMBED_MODEL": str(MINILM)}), "no document to index")
 
 
 def test_a_first_ingest_that_failed_before_writing_leaves_no_embedder_behind(tmp_path):
