@@ -207,6 +207,9 @@ def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tu
 
     try:
         reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise IngestError(f"{name}: the PDF is protected by a password. Open it with its password, "
+                              "save a copy without protection (print it to PDF), and add that copy.")
         texts = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise IngestError(f"{name}: not a readable PDF ({e}).") from e
@@ -223,6 +226,14 @@ def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tu
     blocks = [Block(t, part=f"p. {i}", number=i) for i, t in enumerate(texts, 1)]
     empty = tuple(i for i, t in enumerate(texts, 1) if not t.strip())
     return blocks, tuple(read_by_ocr), empty
+
+
+def _opens_without_password(reader) -> bool:
+    """Whether an encrypted PDF opens with the empty password (many are only "protected" so)."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # noqa: BLE001 - a cipher pypdf cannot use here is a PDF that does not open
+        return False
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

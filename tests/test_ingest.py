@@ -98,6 +98,26 @@ def test_bad_files_get_a_clear_message(tmp_path, name, content, message):
     assert name in str(e.value)
 
 
+def test_a_pdf_protected_by_a_password_says_so(tmp_path):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_tiny_pdf("Le projet Hirondelle compte 17 membres."))))
+    writer.encrypt("secret", algorithm="RC4-128")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as f:
+        writer.write(f)
+    with pytest.raises(IngestError, match="locked.pdf: the PDF is protected by a password"):
+        read_document(locked)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_tiny_pdf("Le projet Hirondelle compte 17 membres."))))
+    writer.encrypt("", owner_password="owner", algorithm="RC4-128")  # opens without a password
+    open_one = tmp_path / "open.pdf"
+    with open_one.open("wb") as f:
+        writer.write(f)
+    assert "Hirondelle compte 17 membres" in read_document(open_one).text
+
+
 FRENCH = "L’été, la coopérative a publié « Martinet » : 42 modèles, déjà ½ million d’œuvres…\n"
 
 
