@@ -138,7 +138,8 @@ def _document(name: str, blocks: list[Block], path: Path, *, encoding: str = "",
         at += len(text) + 1
     text = "\n".join(lines)
     if not text.strip():
-        what = "no text layer on any page, and OCR read nothing" if ocr_pages else "no text to index"
+        what = ("an image in which OCR found no text" if path.suffix.lower() in IMAGES else
+                "no text layer on any page, and OCR read nothing" if ocr_pages else "no text to index")
         raise IngestError(f"{name}: holds {what}.")
     title = headings[0][2] if structured and headings and headings[0][0] == 0 else _title(text, path)
     return Document(name=name, text=text, title=title, encoding=encoding, marks=tuple(marks),

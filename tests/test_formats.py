@@ -243,6 +243,9 @@ def test_an_image_is_read_by_ocr_in_french(tmp_path, tesseract):
     (tmp_path / "cassée.png").write_bytes(b"\x89PNG\r\n\x1a\n tronquee")
     with pytest.raises(IngestError, match="cassée.png: not an image Tesseract can read"):
         read_document(tmp_path / "cassée.png")
+    _picture([]).save(tmp_path / "blanche.png")
+    with pytest.raises(IngestError, match="blanche.png: holds an image in which OCR found no text"):
+        read_document(tmp_path / "blanche.png")
 
 
 def test_scanned_pages_of_a_pdf_are_read_by_ocr_and_keep_their_page(tmp_path, tesseract):
