@@ -140,6 +140,14 @@ def pointers(question: str) -> list[str]:
     return [m.group(0) for m in _SOURCE.finditer(question)]
 
 
+_WHY = re.compile(r"\bpourquoi\b|\bpour quelles? raisons?\b|\bwhy\b", re.I)
+
+
+def asks_why(question: str) -> bool:
+    """Whether a question's ask is « pourquoi … ? »: it supposes a fact, then asks for its cause."""
+    return bool(_WHY.search(ask(question)[0]))
+
+
 def keywords(question: str) -> bool:
     """Whether a question is typed as keywords: its ask has no question word, no question mark."""
     return _bare(ask(question)[0])

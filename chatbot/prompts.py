@@ -7,7 +7,7 @@ from string import Template
 
 from chatbot.errors import ConfigError
 
-NAMES = ("system", "user", "passage", "english", "keywords")
+NAMES = ("system", "user", "passage", "english", "keywords", "premise")
 
 
 class Prompts:

@@ -24,7 +24,7 @@ from chatbot.citations import CitationStream
 from chatbot.context import select
 from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
-from chatbot.grounding import Evidence, ask, check, keywords, pointers
+from chatbot.grounding import Evidence, ask, asks_why, check, keywords, pointers
 from chatbot.phrasing import (
     DECLINE,
     FRENCH_OPENING,
@@ -350,6 +350,8 @@ class Engine:
             user += "\n" + self.prompts.render("english")
         elif keywords(question):  # « licence granite ibm »: the question they stand for
             user += "\n" + self.prompts.render("keywords")
+        elif asks_why(question):  # « Pourquoi IBM a-t-il choisi une licence propriétaire ? »
+            user += "\n" + self.prompts.render("premise")
 
         past = [Turn(t.role, t.content[:600]) for t in window(history, o.history_turns)
                 if t.role in ("user", "assistant")]

@@ -68,6 +68,17 @@ def test_a_keyword_query_gets_the_keywords_line_and_a_question_does_not():
         assert "mots-clés" not in engine.messages(question, [], _sources(), Options())[-1].content
 
 
+def test_a_why_question_gets_the_premise_line_and_other_questions_do_not():
+    engine = _engine()
+    line = Prompts(FOLDER).render("premise")
+    for question in ("Pourquoi IBM a-t-il choisi une licence propriétaire ?",
+                     "Pour quelle raison Mistral AI garde-t-il ses modèles secrets ?",
+                     "Je prépare une note sur Granite. Pourquoi IBM publie-t-il ses modèles ?"):
+        assert engine.messages(question, [], _sources(), Options())[-1].content.endswith(f"Question : {question}\n{line}")
+    for question in ("Quelle licence pour Granite ?", "Je me demande pourquoi. Qui publie Granite ?"):
+        assert line not in engine.messages(question, [], _sources(), Options())[-1].content
+
+
 def test_an_unknown_variable_is_refused_by_name():
     with pytest.raises(ConfigError, match="has no variable.*colour"):
         Prompts(FOLDER).render("user", passages="", question="q", colour="bleu")
