@@ -159,6 +159,12 @@ def index_files(
             on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k, files=len(files)))
         try:
             doc = read_document(path, name)
+            if doc.encoding:
+                report.encodings[name] = doc.encoding
+            if doc.ocr_pages:
+                report.ocr[name] = doc.ocr_pages
+            if doc.empty_pages:
+                report.empty[name] = doc.empty_pages
             fp = fingerprint(doc, size=size, overlap=overlap)
             held = existing.get(name)
             if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:
@@ -170,16 +176,12 @@ def index_files(
                 log.debug("reading %s failed", name, exc_info=True)  # the traceback, for whoever logs debug
             why = str(e) if isinstance(e, IngestError) else unreadable(name, e)
             report.failed.append((name, why))
+            for notes in (report.encodings, report.ocr, report.empty):
+                notes.pop(name, None)  # a file that failed after it was read: nothing of it is indexed
             if on_progress is not None:
                 on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k,
                                      files=len(files), skipped=why))
             continue
-        if doc.encoding:
-            report.encodings[name] = doc.encoding
-        if doc.ocr_pages:
-            report.ocr[name] = doc.ocr_pages
-        if doc.empty_pages:
-            report.empty[name] = doc.empty_pages
         todo.append((name, passages, fp, held, _info(doc, path)))
     if not todo:
         return report
