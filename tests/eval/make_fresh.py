@@ -1,4 +1,4 @@
-"""Writes fresh_a.jsonl, fresh_b.jsonl and fresh_d.jsonl: sets on the seeds that no setting is chosen on.
+"""Writes fresh_a.jsonl, fresh_b.jsonl, fresh_d.jsonl and fresh_e.jsonl: sets on the seeds that no setting is chosen on.
 
 fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
 « pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
@@ -10,6 +10,10 @@ fresh_d: more of the way people ask: a context sentence naming something no docu
 RSSI… ») before the ask, « pourquoi » asked in other words than the documents', false premises in
 « pourquoi », keyword queries joining or splitting a hyphenated word (« contreintuitive »), who said
 a quotation, a document's byline, things described, and near-misses.
+fresh_e: questions answered by yes or no (« est-ce que… », « … est-il… ? »), asks attributed to a
+source (« d'après IBM », « selon Dave Nielsen »), lowercase questions without punctuation or accents
+and with typos, long questions with a context sentence first, things described, « pourquoi » in
+other words, one in English, false premises beyond « pourquoi », and near-misses in the same styles.
 
 A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
 is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
@@ -317,3 +321,87 @@ D.near("Qui dirige Mistral AI ?", ["Soule", "Nielsen", "Bergmann"])
 D.near("Quel budget IBM a-t-il consacré à Granite 3.0 ?", ["milliards"])
 D.near("En quelle année Stable Diffusion a-t-il été publié ?", ["2000"])
 D.write("fresh_d.jsonl")
+
+
+# ---------------------------------------------------------------- fresh_e: yes or no, attributed, typed fast
+E = Set("e")
+yn, src, low, lg, ds, why = "yesno", "attributed", "lowercase", "long", "described", "why"
+E.ask(yn, "Granite 3.0 est-il disponible sur Hugging Face ?", [["oui", "disponible"]], D2,
+      "disponibles via de multiples plateformes, notamment Hugging Face")
+E.ask(yn, "Est-ce qu'OpenAI publie ses modèles en open source ?", [["fermées", "fermée", "fermés"]], D4,
+      "comme celles d’OpenAI et d’Anthropic, restent fermées")
+E.ask(yn, "L'open source est-il toujours gratuit ?", [["pas toujours gratuit", "payants", "monétisent"]], D4,
+      "l’open source n’est pas toujours gratuit ni complètement ouvert")
+E.ask(yn, "Mozilla est-elle favorable à la science ouverte ?", [["préconise", "investir", "oui"]], D3,
+      "Mozilla préconise d’investir dans diverses approches allant de l'open source à la science ouverte")
+E.ask(yn, "Meta fait-il partie des défenseurs de l'IA open source ?", [["défend", "défendent", "oui"]], D0,
+      "des entreprises comme Meta et IBM défendent l’IA open source")
+E.ask(yn, "Est-ce que les modèles Granite demandent beaucoup de ressources informatiques ?", [["fraction"]], D2,
+      "qu’une fraction des ressources informatiques")
+E.ask(src, "Selon Amit Sangani, qui corrige les problèmes détectés dans l'IA open source ?",
+      [["personnes concernées", "Meta"]], D2, "les personnes concernées, y compris Meta, les corrigent")
+E.ask(src, "D'après la tribune d'Alibaba, que doivent faire les fournisseurs de cloud pour leurs clients ?",
+      [["maîtriser", "aider"]], D3, "aider leurs clients à mieux maîtriser")
+E.ask(src, "Selon Dave Nielsen, que va susciter l'open source chez les entrepreneurs et les clients ?",
+      [["enthousiasme"]], D2, "davantage d'enthousiasme chez les entrepreneurs et les clients")
+E.ask(src, "D'après IBM, que présente l'accès gratuit à l'IA open source pour les entreprises ?", [["risques"]], D0,
+      "son accès gratuit présente des risques")
+E.ask(low, "c'est quoi les cas d'usage de l'ia open source en entreprise",
+      [["fraude", "images médicales", "recommandations", "apprentissage"]], D0,
+      "la protection contre la fraude en temps réel")
+E.ask(low, "qui est amit sangani", [["ingénierie", "partenaires"]], D2,
+      "directeur principal de l'ingénierie des partenaires IA chez Meta")
+E.ask(low, "taille modeles granite en milliards", [["34"]], D2, "de 3 à 34 milliards de paramètres")
+E.ask(low, "dall e licence", [["restrictives"]], D1, "accessibles sous des licences restrictives")
+E.ask(low, "BERT et GPT developpés par qui", [["Google"]], D1, "développés par Google et OpenAI")
+E.ask(low, "mouvement open source depuis quand", [["2000"]], D1, "Depuis le début des années 2000")
+E.ask(lg, "Je dois expliquer à des élus pourquoi l'ouverture compte. Dans la tribune d'Alibaba, qu'est-ce qui nuit "
+          "à l'innovation selon Jean-Noël Barrot ?", [["monopoles"]], D3,
+      "en empêchant le développement de monopoles, qui sont préjudiciables à l'innovation")
+E.ask(lg, "Ma cheffe m'a demandé de préparer un atelier sur l'éthique. Comment l'IA open source peut-elle aider à "
+          "résoudre les biais, d'après la FAQ ?", [["transparente", "identifier"]], D1,
+      "permet aux utilisateurs d’identifier et de résoudre les biais algorithmiques")
+E.ask(lg, "On monte un projet avec une école. Quel type d'apprentissage l'IA open source permet-elle de proposer ?",
+      [["sur mesure"]], D0, "un apprentissage sur mesure")
+E.ask(lg, "Je relis un rapport pour notre service juridique. Quels jeux de données publics IBM a-t-il utilisés "
+          "pour Granite ?", [["GitHub Code Clean", "StarCoder"]], D2, "GitHub Code Clean et StarCoder")
+E.ask(lg, "Pour une formation interne, j'ai besoin d'un exemple concret. Sur quoi des chercheurs peuvent-ils "
+          "affiner les modèles avec Hugging Face ?", [["ensembles de données"]], D1,
+      "fine-tuner les modèles sur leurs propres ensembles de données")
+E.ask(ds, "le modèle de Meta qui a marqué un tournant, il a permis quoi ?",
+      [["chercheurs", "petites organisations"]], D2,
+      "a permis aux chercheurs et aux petites organisations d'accéder")
+E.ask(ds, "l'entreprise en procès contre Perplexity, c'est qui ?", [["News Corp"]], D2, "oppose News Corp à Perplexity")
+E.ask(ds, "la start-up européenne leader du secteur, ses modèles peuvent être modifiés par qui ?",
+      [["développeurs"]], D2, "que les développeurs peuvent télécharger et modifier librement")
+E.ask(ds, "le responsable technique qui signe la tribune d'Alibaba, il dit que l'open source évite quoi ?",
+      [["enfermement"]], D3, "L'open source permet d'éviter l'enfermement dans des systèmes propriétaires")
+E.ask(ds, "la personne qui dirige la communauté de l'AI Alliance, elle s'appelle comment ?", [["Nielsen"]], D2,
+      "Dave Nielsen, directeur de la communauté AI Alliance")
+E.ask(why, "Pourquoi les entreprises passent-elles aux modèles d'IA open source ?", [["coûts", "coût"]], D2,
+      "la pression croissante exercée pour maîtriser les coûts de développement")
+E.ask(why, "Qu'est-ce qui explique la popularité des projets d'IA open source ?",
+      [["disponibilité", "diversité", "accessibilité"]], D0, "Cette disponibilité explique la popularité")
+E.ask(why, "Quelles inquiétudes soulève la facilité d'accès à l'IA open source ?", [["sécurité", "malveillants"]],
+      D0, "soulève également des inquiétudes en matière de sécurité")
+E.ask("english", "Which image generation model is open source?", [["Stable Diffusion"]], D1,
+      "Stable Diffusion est un modèle de génération d’images open-source")
+E.ask(yn, "Les modèles propriétaires vont-ils disparaître complètement ?", [["peu probable", "évoluer"]], D1,
+      "Il est peu probable que les modèles propriétaires disparaissent complètement")
+E.premise("Pourquoi IBM garde-t-il le code de Granite 3.0 secret ?", ["Apache 2.0", "open source"], D2,
+          "IBM publie ses modèles Granite 3.0 en tant que logiciels open source sous la licence Apache 2.0")
+E.premise("Est-ce que Mistral AI est une start-up basée à Berlin ?", ["Paris"], D2, "La start-up basée à Paris")
+E.premise("Pourquoi la lettre de Mozilla s'oppose-t-elle à la science ouverte ?", ["préconise", "investir"], D3,
+          "Mozilla préconise d’investir dans diverses approches allant de l'open source à la science ouverte")
+E.premise("stable diffusion reserve aux grandes entreprises pourquoi", ["sans limitation", "créateurs"], D1,
+          "Stable Diffusion permet aux utilisateurs de créer des œuvres d’art sans limitation")
+E.premise("Pourquoi Kate Soule veut-elle garder les modèles d'IBM enfermés ?",
+          ["communauté l’utilise", "écosystème ouvert", "diversité"], D2, "Nous voulons que la communauté l’utilise")
+E.near("Quand IBM a-t-il rejoint Hugging Face ?", ["2000"])
+E.near("teraoctets donnees mistral", ["3 à 4", "téraoctets"], style="keyword")
+E.near("Jingren Zhou a-t-il participé au sommet de Bletchley Park ?", ["oui"], style="yesno")
+E.near("Mon chef veut savoir ce que pense Kate Soule de Stable Diffusion. Tu as quelque chose ?", ["communauté"],
+       style="long")
+E.near("le ministre du numérique, il a quel âge ?", [], style="described")
+E.near("Quel chiffre d'affaires Alibaba Cloud a-t-il réalisé ?", ["milliards"])
+E.write("fresh_e.jsonl")
