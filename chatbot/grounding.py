@@ -68,6 +68,12 @@ _ASKS_PERSON = re.compile(r"^(?:et |selon vous, )?(?:qui|who)\b|\bpar qui\b|\bqu
 _SOURCE = re.compile(r"(?:\b(?:selon|d['’]apr[eè]s|dans|de) )?\b(?:l['’]|le |la |les |cette |ce )(?:article|texte|tribune|"
                      r"document|documents|FAQ|passage|extrait|page)s?\b(?: (?:sur|de|d['’]|du|des|qui|où|consacrée?s? [àa])"
                      r"[^,?;:]*)?", re.I)
+# the source an ask is attributed to, by name: « d'après IBM », « selon Amit Sangani »
+_SAYS = re.compile(r"\b(?i:selon|d['’]apr[eè]s)\s+(?:[A-ZÀ-Ý][\w’'-]*)(?:[\s-]+[A-ZÀ-Ý][\w’'-]*)*")
+# what makes a question open (asks for a fact) rather than closed (answered by yes or no)
+_OPEN = re.compile(r"\b(?:combien|quand|lequel|laquelle|lesquel(?:le)?s|où)\b", re.I)
+_INVERTED = re.compile(r"\w-(?:t-)?(?:il|elle|ils|elles|on)\b", re.I)  # « est-il », « publie-t-elle »
+_EST_CE = re.compile(r"^(?:et |mais |alors )?est-ce qu(?:e\s|['’])", re.I)
 # a keyword query (no question word) asks by its words
 _KEYWORD_KIND = {**dict.fromkeys("prix tarif tarifs cout couts coût coûts combien nombre nb montant budget effectif "
                                  "effectifs taille".split(), "number"),
@@ -94,6 +100,7 @@ class Evidence:
     text: str
     title: str = ""
     before: str = ""  # the text before the passage in its document, where the subject may be named
+    document: str = ""  # the whole document, where the question names whom it is attributed to
 
 
 @dataclass(frozen=True)
@@ -131,13 +138,44 @@ def ask(question: str) -> tuple[str, str]:
         core = " ".join(clauses[asking[-1]:])
     pointers = [m.group(0) for m in _SOURCE.finditer(core)]
     core = _SOURCE.sub(" ", core)
+    pointers += [m.group(0) for m in _SAYS.finditer(core)]
+    core = _SAYS.sub(" ", core)
     core = re.sub(r"^[\s,;:]+|(?<=\s)[,;:]\s*", "", " ".join(core.split()))
     return core, " ".join(p.strip(" ,;:") for p in [before, *pointers] if p.strip(" ,;:"))
 
 
 def pointers(question: str) -> list[str]:
-    """The phrases by which a question points at a document (« d'après l'article sur Granite »)."""
-    return [m.group(0) for m in _SOURCE.finditer(question)]
+    """The phrases by which a question points at a document (« d'après l'article sur Granite »)
+    or at whom it is attributed (« selon Amit Sangani »)."""
+    return [m.group(0) for m in _SOURCE.finditer(question)] + [m.group(0) for m in _SAYS.finditer(question)]
+
+
+def attributed(question: str) -> list[str]:
+    """The names an ask is attributed to (« d'après IBM, … »): the cited document must name them,
+    anywhere; they are not the entity asked about."""
+    return [n for m in _SAYS.finditer(question) for n in names(m.group(0))]
+
+
+def closed(question: str) -> bool:
+    """Whether a question is answered by yes or no (« Est-ce que … ? », « Granite est-il … ? »).
+    Its answer too must say something the question does not (rule 4): « Oui, Jingren Zhou a
+    participé au sommet [1] » only says the question again, and its words are all in the excerpt
+    whether it is true or not."""
+    core = ask(question)[0]
+    if "?" not in core:
+        return False
+    est_ce = _EST_CE.match(core)
+    rest = core[est_ce.end():] if est_ce else core
+    return bool(est_ce or _INVERTED.search(rest)) and not _QUESTION_WORD.search(rest) and not _OPEN.search(rest)
+
+
+_QUOTED = re.compile(r"«\s*([^»]+?)\s*»|\"([^\"]+)\"|“([^”]+)”")
+
+
+def quotations(question: str) -> list[str]:
+    """The phrases a question quotes (« Nous voulons que la communauté l'utilise »), three words or more."""
+    found = ("".join(m.groups(default="")) for m in _QUOTED.finditer(question))
+    return [q for q in found if len(words(q)) >= 3]
 
 
 _WHY = re.compile(r"\bpourquoi\b|\bpour quelles? raisons?\b|\bwhy\b", re.I)
@@ -267,7 +305,8 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
     seen_windows: list[str] = []
     found_kind = not kind
     said = False  # whether some sentence adds, from its window, what the question does not give
-    own = set(analyze(core)) | _FILLER
+    # the ask's words, and those of the document it points at (« d'après la FAQ »), said again say nothing
+    own = set(analyze(core)) | set(analyze(" ".join(pointers(question)))) | _FILLER
     for body, cites in claims:
         facts = [f for f in dict.fromkeys(names(body)) if normalize(f) not in worded]
         if not facts and not cites:
@@ -285,15 +324,23 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
         seen_windows += [w for _, w in wins]
         if kind and not found_kind:
             found_kind = _has_kind(kind, body, core) and _has_kind(kind, joined, core)
+        if body.rstrip().endswith("?"):
+            continue  # the question asked back (« Oui, les modèles sont-ils … ? ») says nothing
         said = (said or bool((set(analyze(body)) - own) & set(analyze(joined)))
-                or any(_in(f, joined) for f in facts if not _in(f, core)))
+                or any(_in(f, joined) for f in facts if not _in(f, core) and not _in(f, " ".join(pointers(question)))))
     pool = " ".join(seen_windows)
     absent = [n for n in wanted if not _in(n, pool)]
     if claims and absent:
         return Verdict(False, f"le passage cité ne parle pas de « {absent[0]} ».")
+    sources = [by_n[n] for _, cites in claims for n in cites if n in by_n] or list(evidence)
+    whole = " ".join(" ".join([e.title, e.document or f"{e.before} {e.text}"]) for e in sources)
+    unsaid = [n for n in attributed(question) if not _in(n, whole)]
+    if claims and unsaid:
+        return Verdict(False, f"le document cité ne vient pas de « {unsaid[0]} ».")
     if not found_kind:
         what = {"year": "d'année", "date": "de date", "number": "de nombre", "person": "de nom"}[kind]
         return Verdict(False, f"la question demande un fait précis, et le passage cité n'en donne pas ({what}).")
     if claims and not said:
         return Verdict(False, "la réponse ne fait que reprendre la question.")
     return Verdict(True)
+

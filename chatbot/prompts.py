@@ -7,7 +7,7 @@ from string import Template
 
 from chatbot.errors import ConfigError
 
-NAMES = ("system", "user", "passage", "english", "keywords", "premise")
+NAMES = ("system", "user", "passage", "english", "keywords", "premise", "yesno")
 
 
 class Prompts:

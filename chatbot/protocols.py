@@ -96,6 +96,10 @@ class Searcher(Protocol):
 
     def lead(self, passage: Passage) -> str: ...
 
+    def document(self, doc: str) -> str:
+        """The whole text of an indexed document, its passages in order."""
+        ...
+
     def meaning(self, query: str, passage: Passage) -> list[float] | None:
         """How close each of the passage's sentences is to the query; None where unknown."""
         ...

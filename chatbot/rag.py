@@ -24,7 +24,17 @@ from chatbot.citations import CitationStream
 from chatbot.context import select
 from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
 from chatbot.errors import InputError
-from chatbot.grounding import Evidence, ask, asks_why, check, keywords, pointers
+from chatbot.grounding import (
+    Evidence,
+    ask,
+    asks_why,
+    attributed,
+    check,
+    closed,
+    keywords,
+    pointers,
+    quotations,
+)
 from chatbot.phrasing import (
     DECLINE,
     FRENCH_OPENING,
@@ -39,6 +49,7 @@ from chatbot.phrasing import (
 )
 from chatbot.prompts import Prompts
 from chatbot.protocols import ChatModel, ReadsAhead, Searcher
+from chatbot.text import normalize
 
 # reading ahead waits this long at most for the model: a batch read ahead before it (the longest,
 # 127 tokens, takes about 1.8 s on 2 cores), not an answer (a question sent stops it at once)
@@ -171,6 +182,8 @@ class Engine:
         o = options or self.options
         if not hits:
             return False
+        if self.quoted(query, hits):
+            return True  # it quotes a passage: it is about the documents, whatever else it names
         if self.unknown(query):
             return False  # the question names something no document mentions
         # a long question's context shares few words with the passages: its ask may cover them
@@ -191,6 +204,12 @@ class Engine:
         if any(n in missing for n in core) or not any(not n[:1].isdigit() and n not in missing for n in core):
             return missing
         return []
+
+    @staticmethod
+    def quoted(query: str, hits: Sequence[Hit]) -> bool:
+        """Whether the question quotes a passage found (« l'auteur de la phrase « Nous voulons que la
+        communauté l'utilise » »): what it is about is in the documents, whatever else it names."""
+        return any(normalize(q) in normalize(h.passage.text) for q in quotations(query) for h in hits)
 
     def excerpts(self, query: str, hits: Sequence[Hit], o: Options) -> tuple[list, list[Source]]:
         """What the model reads of the hits (context.select), and each as the numbered Source
@@ -329,7 +348,9 @@ class Engine:
             return "le modèle hésitait à répondre d'après ces extraits."
         if not o.grounding:
             return ""
-        evidence = [Evidence(p.n, e.hit.passage.text, e.hit.passage.title, self.searcher.lead(e.hit.passage))
+        whole = bool(attributed(question))  # « d'après IBM »: the cited document must name IBM
+        evidence = [Evidence(p.n, e.hit.passage.text, e.hit.passage.title, self.searcher.lead(e.hit.passage),
+                             self.searcher.document(p.doc) if whole else "")
                     for p, e in zip(passages, excerpts, strict=True)]
         return check(question, text, evidence, opening=FRENCH_OPENING).reason
 
@@ -352,6 +373,8 @@ class Engine:
             user += "\n" + self.prompts.render("keywords")
         elif asks_why(question):  # « Pourquoi IBM a-t-il choisi une licence propriétaire ? »
             user += "\n" + self.prompts.render("premise")
+        elif closed(question):  # « Est-ce que les modèles Granite peuvent servir à … ? »
+            user += "\n" + self.prompts.render("yesno")
 
         past = [Turn(t.role, t.content[:600]) for t in window(history, o.history_turns)
                 if t.role in ("user", "assistant")]

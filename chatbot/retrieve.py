@@ -139,6 +139,11 @@ class Retriever:
             pos -= 1
         return "\n".join(parts)
 
+    def document(self, doc: str) -> str:
+        """The whole text of a document, its passages in order (neighbours overlap a little)."""
+        return "\n".join(p.text for p in sorted((p for p in self.passages if p.doc == doc),
+                                                  key=lambda p: p.position))
+
     def idf(self, term: str) -> float:
         return self.bm25.idf(term)
 

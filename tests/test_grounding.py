@@ -2,7 +2,18 @@
 
 import pytest
 
-from chatbot.grounding import Evidence, ask, asked, check, names, split_claims, window
+from chatbot.grounding import (
+    Evidence,
+    ask,
+    asked,
+    attributed,
+    check,
+    closed,
+    names,
+    quotations,
+    split_claims,
+    window,
+)
 
 LYON = Evidence(1, "Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011. "
                    "Elle compte dix-sept membres. Son modèle phare s'appelle Martinet. "
@@ -192,3 +203,61 @@ def test_who_is_answered_by_a_group_of_people_as_well_as_by_a_name():
 ])
 def test_a_keyword_query_asks_by_its_words(query, kind):
     assert asked(query) == kind
+
+
+@pytest.mark.parametrize("question,closed_", [
+    ("Est-ce que le modèle Martinet est publié sous licence libre ?", True),
+    ("Martinet est-il publié sous licence Apache 2.0 ?", True),
+    ("Verdier publie-t-elle le modèle Pinson ?", True),
+    ("Mon équipe hésite. Est-ce que Martinet peut servir à des produits commerciaux ?", True),
+    ("Combien de langues Martinet prend-il en charge ?", False),
+    ("Quand Verdier a-t-elle été fondée ?", False),
+    ("Qu'est-ce que le projet Hirondelle ?", False),
+    ("licence martinet", False),
+    ("les deux modèles cités comme exemple ?", False),
+])
+def test_a_question_answered_by_yes_or_no(question, closed_):
+    assert closed(question) is closed_
+
+
+def test_a_yes_or_no_answer_must_say_more_than_the_question():
+    # « oui » and the question said again: its words are in the excerpt whether the relation is or not
+    q = "Est-ce que la coopérative Hirondelle publie le modèle Pinson ?"
+    v = check(q, "Oui, la coopérative Hirondelle publie le modèle Pinson [1].", [LYON, GRENOBLE])
+    assert not v.ok
+    q = "Est-ce que le modèle Martinet est publié sous licence libre ?"
+    v = check(q, "Oui\nLe modèle Martinet est publié sous licence libre [1].", [LYON])
+    assert not v.ok and "reprendre la question" in v.reason
+    # the fact that shows it stands
+    assert check(q, "Oui\nLe modèle Martinet est publié sous licence Apache 2.0 [1].", [LYON]).ok
+    assert check(q, "Oui, il est publié sous licence Apache 2.0 [1].", [LYON]).ok
+    # nor the question asked back, nor the document it points at named again
+    q = "Le modèle Martinet est-il publié sous licence libre, d'après l'article sur Hirondelle ?"
+    assert not check(q, "Oui, le modèle Martinet est-il publié sous licence libre, d'après l'article sur "
+                        "Hirondelle [1] ?", [LYON]).ok
+    assert not check(q, "D'après l'article sur Hirondelle, le modèle Martinet est publié sous licence libre [1].",
+                     [LYON]).ok
+
+
+def test_the_name_an_ask_is_attributed_to_is_checked_against_the_whole_cited_document():
+    article = Evidence(1, "De petites équipes peuvent créer des applications pour Linux et Android.",
+                       document="Un article de la société Verdier. … De petites équipes peuvent créer des "
+                                "applications pour Linux et Android.")
+    q = "Sur quelles plateformes de petites équipes créent-elles des applications d'après Verdier ?"
+    assert ask(q)[0] == "Sur quelles plateformes de petites équipes créent-elles des applications ?"
+    assert attributed(q) == ["Verdier"]
+    # the answer may repeat « d'après Verdier »: the document names Verdier, not the sentence cited
+    assert check(q, "D'après Verdier, de petites équipes créent des applications pour Linux et Android [1].",
+                 [article]).ok
+    # a document that does not name whom the ask is attributed to is not that source
+    q = "Selon Claire Fontaine, sur quelles plateformes de petites équipes créent-elles des applications ?"
+    v = check(q, "De petites équipes créent des applications pour Linux et Android [1].", [article])
+    assert not v.ok and "Claire" in v.reason
+    assert check(q, "Sur Linux [1].", [GRENOBLE, article]).ok is False
+
+
+def test_a_quotation_of_three_words_or_more():
+    assert quotations("Qui a dit « Nous voulons que chacun puisse le modifier » ?") == [
+        "Nous voulons que chacun puisse le modifier"]
+    assert quotations('Qui a écrit "le modèle phare" ?') == ["le modèle phare"]
+    assert quotations("Que veut dire « libre » ?") == []

@@ -145,6 +145,42 @@ def test_a_name_only_the_context_gives_declines_only_when_the_ask_names_nothing_
     assert a.refused and len(model.calls) == 2
 
 
+def test_a_quotation_found_in_the_documents_is_what_a_question_is_about():
+    e, model = engine("Le projet Hirondelle [1].")
+    # « LinkedIn » is the person's own world; the quoted words are a passage's
+    a = e.ask("Pour un post LinkedIn, je cherche qui a écrit « une coopérative de logiciel libre ». Qui est-ce ?")
+    assert not a.refused, a.reason
+    assert len(model.calls) == 1
+    # a quotation no document holds does not open the door
+    a = e.ask("Pour un post LinkedIn, je cherche qui a écrit « une coopérative de boulangers ». Qui est-ce ?")
+    assert a.refused and len(model.calls) == 1
+
+
+def test_a_yes_or_no_question_gets_its_line():
+    e, model = engine("Oui, le modèle Martinet est publié sous licence Apache 2.0 [1].")
+    a = e.ask("Est-ce que le modèle Martinet est publié sous licence libre ?")
+    assert not a.refused, a.reason
+    assert Prompts(ROOT / "prompts").render("yesno") in model.calls[0][-1].content
+    e.ask("Sous quelle licence le modèle Martinet est-il publié ?")
+    assert Prompts(ROOT / "prompts").render("yesno") not in model.calls[1][-1].content
+
+
+def test_the_source_an_ask_is_attributed_to_is_looked_for_in_the_whole_cited_document():
+    texts = ["Un article de la coopérative Hirondelle, écrit à Lyon. Il parle de logiciels.",
+             "La météo y est souvent pluvieuse en novembre. " * 20,  # far more than the text read before a passage
+             "De petites équipes peuvent créer des applications pour Linux et Android."]
+    passages = [Passage(id=str(i), doc="d0.txt", text=t, position=i, start=0, end=len(t))
+                for i, t in enumerate(texts)]
+    emb = WordHashEmbedder()
+    vectors = np.stack([emb.embed_query(t) for t in texts])
+    answer = "D'après Hirondelle, de petites équipes créent des applications pour Linux et Android [1]."
+    e = Engine(Retriever(passages, vectors, emb), ScriptedModel(answer), Prompts(ROOT / "prompts"),
+               Options(top_k=1, min_dense=0.99))
+    a = e.ask("Pour quelles plateformes de petites équipes peuvent-elles créer des applications d'après Hirondelle ?")
+    assert not a.refused, a.reason
+    assert e.searcher.document("d0.txt") == "\n".join(texts)
+
+
 def test_an_answer_taken_from_a_documents_title_cites_it():
     text = "La coopérative Hirondelle est dirigée depuis sa fondation à Lyon par sa présidente."
     passages = [Passage(id="0", doc="d0.txt", text=text, position=0, start=0, end=len(text),
