@@ -14,14 +14,23 @@ from chatbot.prompts import Prompts
 from chatbot.rag import Engine, Options, Speculator, system_prompt
 
 if TYPE_CHECKING:
-    from chatbot.protocols import ChatModel
+    from collections.abc import Callable, Sequence
+
+    import numpy as np
+
+    from chatbot.domain import Passage
+    from chatbot.indexing import Progress
+    from chatbot.llm import LlamaModel
+    from chatbot.protocols import ChatModel, Embedder
     from chatbot.retrieve import Retriever
+    from chatbot.store import ChromaStore
 
 
 class App:
     """The embedder, store, retriever, model and engine for one set of settings."""
 
-    def __init__(self, settings: Settings, *, model=None, embedder=None, store=None) -> None:
+    def __init__(self, settings: Settings, *, model: ChatModel | None = None, embedder: Embedder | None = None,
+                 store: ChromaStore | None = None) -> None:
         """Parts given here are used as they are (tests and benchmarks share loaded models);
         the others are built from the settings when first needed."""
         self.settings = settings
@@ -55,13 +64,13 @@ class App:
             loader.join()
         self.engine()
 
-    def _prime(self, model) -> None:
+    def _prime(self, model: ChatModel) -> None:
         """Evaluate the prompt's fixed opening now, not during the first question (~2 s on a CPU)."""
         system = system_prompt(Prompts(project_root() / "prompts"))
         with model.lock:
             model.prime(system)
 
-    def _prime_then_signal(self, model) -> None:
+    def _prime_then_signal(self, model: ChatModel) -> None:
         try:
             with contextlib.suppress(ChatbotError):
                 self._prime(model)
@@ -82,7 +91,7 @@ class App:
     def embedder_name(self) -> str:
         return self.settings.embed_path().name
 
-    def embedder(self):
+    def embedder(self) -> Embedder:
         with self._embed_lock:
             if self._embedder is None:
                 from chatbot.embed import load_embedder
@@ -93,7 +102,7 @@ class App:
                 )
             return self._embedder
 
-    def store(self, *, rebuild: bool = False):
+    def store(self, *, rebuild: bool = False) -> ChromaStore:
         from chatbot.store import ChromaStore
 
         with self._lock:
@@ -112,7 +121,7 @@ class App:
                 )
             return self._store
 
-    def retriever(self):
+    def retriever(self) -> Retriever:
         with self._lock:
             self._follow_server()
             if self._retriever is None:
@@ -121,7 +130,8 @@ class App:
                 self._retriever = self.build_retriever(*store.load())
             return self._retriever
 
-    def build_retriever(self, passages, vectors, sentences=None):
+    def build_retriever(self, passages: Sequence[Passage], vectors: np.ndarray,
+                        sentences: dict[str, np.ndarray] | None = None) -> Retriever:
         """A retriever over these passages with this app's embedder and fusion settings."""
         from chatbot.retrieve import Retriever
 
@@ -135,7 +145,7 @@ class App:
             rrf_k=self.settings.rrf_k,
         )
 
-    def model(self):
+    def model(self) -> ChatModel:
         with self._model_lock:
             if self._model is None:
                 if self.settings.llm_url:
@@ -147,7 +157,7 @@ class App:
                     self._model = self._load_model(self.settings.model_path())
             return self._model
 
-    def _load_model(self, path: Path):
+    def _load_model(self, path: Path) -> LlamaModel:
         from chatbot.llm import LlamaModel
 
         threads, threads_batch = self.settings.threads()
@@ -198,7 +208,8 @@ class App:
 
     # -- actions -----------------------------------------------------------------------------
     def ingest(self, paths: list[Path], *, rebuild: bool = False, progress: bool = False,
-               names: dict[Path, str] | None = None, on_progress=None, cancel=None) -> Report:
+               names: dict[Path, str] | None = None, on_progress: Callable[[Progress], None] | None = None,
+               cancel: threading.Event | None = None) -> Report:
         """Index files. Questions are answered meanwhile from the passages held until it ends:
         the index is searched from a copy in memory, which is replaced once the run is done."""
         with self._ingest_lock:

@@ -24,9 +24,17 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatbot.config import Settings, project_root
+
+if TYPE_CHECKING:
+    import argparse
+
+    from chatbot.app import App
+    from chatbot.domain import Answer
+    from chatbot.llm import LlamaModel
+    from chatbot.rag import Engine
 
 QUESTIONS = [
     "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?",
@@ -65,8 +73,9 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_bench(settings: Settings, args) -> int:
+def run_bench(settings: Settings, args: argparse.Namespace) -> int:
     from chatbot.app import App
+    from chatbot.llm import LlamaModel
 
     app = App(settings)
     app.warm_up()
@@ -75,7 +84,8 @@ def run_bench(settings: Settings, args) -> int:
     app.primed.wait()  # the questions below are timed with the prompt's opening cached
     primed_s = _process_age_s()
     model = app.model()
-    remote = getattr(model, "remote", False)  # a model server: no raw llama.cpp to compare with
+    local = model if isinstance(model, LlamaModel) else None
+    remote = local is None  # a model server: no raw llama.cpp to compare with
     out: dict = {"model": str(model.path), "embedder": settings.embed_model,
                  "threads": settings.threads(), "gpu": model.on_gpu, "startup_s": startup_s,
                  "primed_s": primed_s,
@@ -103,8 +113,8 @@ def run_bench(settings: Settings, args) -> int:
                "evaluated_tokens": a.timings.evaluated_tokens, "ttft_ms": a.timings.ttft_ms,
                "retrieval_ms": a.timings.retrieval_ms,
                "gen_tok_s": a.timings.gen_tokens / (a.timings.gen_ms / 1000) if a.timings.gen_ms else 0.0}
-        if a.timings.prompt_tokens and not remote:
-            row["raw_ms"] = _raw_eval_ms(engine, model, q, a)
+        if a.timings.prompt_tokens and local is not None:
+            row["raw_ms"] = _raw_eval_ms(engine, local, q, a)
             row["ratio"] = (a.timings.ttft_ms - a.timings.retrieval_ms) / row["raw_ms"]
             row["ratio_with_retrieval"] = a.timings.ttft_ms / row["raw_ms"]
         rows.append(row)
@@ -118,8 +128,8 @@ def run_bench(settings: Settings, args) -> int:
         "ratio_with_retrieval_p50": statistics.median([r.get("ratio_with_retrieval", 0) for r in answered] or [0]),
         "gen_tok_s_p50": statistics.median([r["gen_tok_s"] for r in answered] or [0]),
     }
-    if answered and not remote:
-        raw = _peer_raw_ms(app, model)
+    if answered and local is not None:
+        raw = _peer_raw_ms(app, local)
         peer = raw * PEER_OVERHEAD
         out["peer_estimate"] = {"prompt_tokens": PEER_PROMPT_TOKENS, "raw_ms": raw, "overhead": PEER_OVERHEAD,
                                 "ttft_ms": peer, "ours_over_peer": out["summary"]["ttft_ms_p50"] / peer}
@@ -135,7 +145,7 @@ def run_bench(settings: Settings, args) -> int:
     return 0
 
 
-def _raw_eval_ms(engine, model, question, answer) -> float:
+def _raw_eval_ms(engine: Engine, model: LlamaModel, question: str, answer: Answer) -> float:
     """llama.cpp alone: evaluate the same new tokens after the same cached prefix."""
     from chatbot.phrasing import FRENCH_OPENING, looks_english
 
@@ -147,7 +157,7 @@ def _raw_eval_ms(engine, model, question, answer) -> float:
     return model.eval_time(tokens, start=cached)
 
 
-def _peer_raw_ms(app, model) -> float:
+def _peer_raw_ms(app: App, model: LlamaModel) -> float:
     """llama.cpp alone: the peer's median prompt length of indexed text, from an empty cache."""
     tokens: list[int] = []
     for text in [p.text for p in app.retriever().passages] or [" ".join(QUESTIONS)]:
@@ -167,7 +177,7 @@ def _chunked(folder: Path, settings: Settings) -> list:
             for p in chunk(read_document(f, n), size=settings.chunk_size, overlap=settings.chunk_overlap)]
 
 
-def _ingestion(app, settings: Settings) -> dict:
+def _ingestion(app: App, settings: Settings) -> dict:
     from chatbot.app import App
 
     seeds = project_root() / "seeds"
@@ -187,7 +197,7 @@ def _ingestion(app, settings: Settings) -> dict:
     return {"passages": len(passages), "raw_encode_per_s": raw, "ingest_per_s": ours, "ratio": ours / raw}
 
 
-def _scale(app, settings: Settings, n: int, *, search_only: bool = False) -> dict:
+def _scale(app: App, settings: Settings, n: int, *, search_only: bool = False) -> dict:
     """Index n synthetic French passages (seed sentences recombined) and time search.
 
     search_only: the passages are chunked as ingestion would, but get random unit vectors of the

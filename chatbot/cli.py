@@ -8,9 +8,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatbot.errors import ChatbotError, ConfigError, InputError
+
+if TYPE_CHECKING:  # the commands import what they use when run: `chatbot --help` stays fast
+    from chatbot.app import App
+    from chatbot.config import Settings
+    from chatbot.domain import Answer
+    from chatbot.indexing import Progress
 
 # Settings not offered as flags: secrets (a flag is visible to every user of the machine in the
 # process list) and what `serve` has flags of its own for.
@@ -48,7 +54,7 @@ def _offline() -> None:
         os.environ.setdefault(key, value)
 
 
-def settings_from(args: argparse.Namespace):
+def settings_from(args: argparse.Namespace) -> Settings:
     from pydantic import ValidationError
 
     from chatbot.config import Settings
@@ -65,13 +71,13 @@ def settings_from(args: argparse.Namespace):
         raise ConfigError(f"invalid setting: {msgs}") from e
 
 
-def _app(args):
+def _app(args: argparse.Namespace) -> App:
     from chatbot.app import App
 
     return App(settings_from(args))
 
 
-def _questions(args) -> Iterator[tuple[str, list]]:
+def _questions(args: argparse.Namespace) -> Iterator[tuple[str, list]]:
     """(question, history) from the positional question or a --questions JSONL file."""
     if args.questions:
         from chatbot.evaluate import load_questions
@@ -84,7 +90,7 @@ def _questions(args) -> Iterator[tuple[str, list]]:
         raise InputError("give a question, or --questions FILE.")
 
 
-def _scope(app, args) -> tuple[str, ...]:
+def _scope(app: App, args: argparse.Namespace) -> tuple[str, ...]:
     """The documents named by --doc, checked against the index (a file name, or its end)."""
     wanted = getattr(args, "doc", None) or []
     if not wanted:
@@ -103,12 +109,12 @@ def _scope(app, args) -> tuple[str, ...]:
 
 # -- commands ------------------------------------------------------------------------------
 
-def cmd_config(args) -> int:
+def cmd_config(args: argparse.Namespace) -> int:
     print(json.dumps(settings_from(args).public(), indent=2, ensure_ascii=False))
     return 0
 
 
-def cmd_models_pull(args) -> int:
+def cmd_models_pull(args: argparse.Namespace) -> int:
     from chatbot.catalogue import ARTIFACTS, DEFAULT_LLM
     from chatbot.provision import pull
 
@@ -120,7 +126,7 @@ def cmd_models_pull(args) -> int:
     return 0
 
 
-def _export_embedder(target, *, int8_queries: bool) -> None:
+def _export_embedder(target: Path, *, int8_queries: bool) -> None:
     """The ONNX Runtime export next to the weights (2.8x faster queries) and, where it was measured
     to pay, its int8 query graph (1.5x faster again); each made once, then a no-op."""
     from chatbot.embed import export_stamp
@@ -155,7 +161,7 @@ def _export_embedder(target, *, int8_queries: bool) -> None:
               file=sys.stderr)
 
 
-def cmd_models_list(args) -> int:
+def cmd_models_list(args: argparse.Namespace) -> int:
     from chatbot.errors import ModelError
     from chatbot.gguf import read_info
 
@@ -183,7 +189,7 @@ def cmd_models_list(args) -> int:
 SOME_FAILED = 3  # `ingest`'s exit status when some files were skipped and the others indexed
 
 
-def cmd_ingest(args) -> int:
+def cmd_ingest(args: argparse.Namespace) -> int:
     """Index files; while the page runs on the same data folder, the page does it (see `owner`)."""
     from chatbot import owner
     from chatbot.config import project_root
@@ -224,7 +230,7 @@ class _ProgressPrinter:
         self.shown = False  # a progress line is on the terminal, not yet ended
         self.skipped: set[str] = set()  # the messages of the files told as skipped
 
-    def __call__(self, p) -> None:
+    def __call__(self, p: Progress | None) -> None:
         if p is None or p.skipped:
             if self.tty and self.shown:
                 print("\r" + " " * 79 + "\r" if p else "", file=sys.stderr, end="" if p else "\n")
@@ -241,7 +247,7 @@ class _ProgressPrinter:
         self.shown = True
 
 
-def cmd_search(args) -> int:
+def cmd_search(args: argparse.Namespace) -> int:
     app = _app(args)
     retriever = app.retriever()
     from chatbot.phrasing import clean_question
@@ -260,7 +266,7 @@ def cmd_search(args) -> int:
     return 0
 
 
-def _print_sources(answer) -> None:
+def _print_sources(answer: Answer) -> None:
     if answer.sources:
         print("\nSources :")
         for s in answer.sources:
@@ -270,7 +276,7 @@ def _print_sources(answer) -> None:
           f"{t.prompt_tokens} jetons de prompt)", file=sys.stderr)
 
 
-def cmd_ask(args) -> int:
+def cmd_ask(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from chatbot.domain import Answer
@@ -300,7 +306,7 @@ def cmd_ask(args) -> int:
     return 0
 
 
-def cmd_chat(args) -> int:
+def cmd_chat(args: argparse.Namespace) -> int:
     from chatbot.domain import Answer, Turn
 
     app = _app(args)
@@ -333,7 +339,7 @@ def cmd_chat(args) -> int:
             print(f"erreur : {e}")
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args: argparse.Namespace) -> int:
     from chatbot.ui import serve
 
     s = settings_from(args)
@@ -342,7 +348,7 @@ def cmd_serve(args) -> int:
     return serve(s, host=host, port=args.port or s.port, auth=auth, open_browser=args.open)
 
 
-def cmd_conversations_list(args) -> int:
+def cmd_conversations_list(args: argparse.Namespace) -> int:
     import time
 
     from chatbot.conversations import LOCAL_USER, Conversations
@@ -361,7 +367,7 @@ def cmd_conversations_list(args) -> int:
     return 0
 
 
-def cmd_conversations_export(args) -> int:
+def cmd_conversations_export(args: argparse.Namespace) -> int:
     from chatbot.conversations import LOCAL_USER, Conversations
 
     store = Conversations(settings_from(args).data_dir)
@@ -373,13 +379,13 @@ def cmd_conversations_export(args) -> int:
     return 0
 
 
-def cmd_eval(args) -> int:
+def cmd_eval(args: argparse.Namespace) -> int:
     from chatbot.evaluate import run_eval
 
     return run_eval(settings_from(args), args)
 
 
-def cmd_bench(args) -> int:
+def cmd_bench(args: argparse.Namespace) -> int:
     from chatbot.bench import run_bench
 
     return run_bench(settings_from(args), args)
@@ -404,7 +410,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    def add(name: str, fn: Callable, help: str, **kw) -> argparse.ArgumentParser:
+    def add(name: str, fn: Callable, help: str, **kw: Any) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, parents=[common], help=help, description=help, **kw)
         sp.set_defaults(fn=fn)
         return sp

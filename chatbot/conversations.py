@@ -17,7 +17,7 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,7 +246,7 @@ class Conversations:
         return "\n".join(out).rstrip() + "\n"
 
 
-def answer_detail(answer: Answer, *, embedder: str = "", scope=()) -> dict:
+def answer_detail(answer: Answer, *, embedder: str = "", scope: Sequence[str] = ()) -> dict:
     d = answer.to_json()
     for out, src in zip(d["sources"], answer.sources, strict=True):
         out["position"] = src.position

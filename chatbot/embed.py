@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ EXPORT_VERSION = 1
 DOC_BATCH = 4  # ONNX Runtime, 2 cores, 800-character passages: 3.4 passages/s at 4, 2.7 at 16
 
 
-def load_embedder(path: Path, *, max_seq_length: int = 256):
+def load_embedder(path: Path, *, max_seq_length: int = 256) -> OnnxEmbedder | SentenceEmbedder:
     """The ONNX Runtime encoder where an export matches the weights, else sentence-transformers."""
     check_folder(path)
     stamp = export_stamp(path)
@@ -148,7 +149,7 @@ class OnnxEmbedder:
             f"Delete {self._folder} and run `chatbot models pull {self._path.name}` again."
         )
 
-    def _session(self, graph: Path):
+    def _session(self, graph: Path) -> Any:
         ort = _onnxruntime()
         try:
             options = ort.SessionOptions()
@@ -164,7 +165,7 @@ class OnnxEmbedder:
         except Exception as e:  # onnxruntime raises its own exception types
             raise self._broken(e) from e
 
-    def _encode(self, texts: Sequence[str], session) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], session: Any) -> np.ndarray:
         encs = self._tok.encode_batch(list(texts))
         width = max(len(e.ids) for e in encs)
         ids = np.full((len(encs), width), self._pad, dtype=np.int64)
@@ -198,7 +199,7 @@ class OnnxEmbedder:
         return self._encode([self._query_prompt + text], self._queries)[0]
 
 
-def _onnxruntime():
+def _onnxruntime() -> Any:
     """ONNX Runtime with its telemetry off (1.29+ reports to Microsoft from Linux too, unless told
     before its first session; found by the offline test's connection trace)."""
     os.environ["ORT_DISABLE_TELEMETRY"] = "1"
@@ -236,7 +237,7 @@ def query_stamp(folder: Path, stamp: dict) -> dict | None:
     return q if ok else None
 
 
-def _read_token_rows_from_file(model, folder: Path) -> None:
+def _read_token_rows_from_file(model: Any, folder: Path) -> None:
     """Serve the token-embedding table from the weights file, row by row, as tokens occur.
 
     EmbeddingGemma's table is 262,144 x 768 float32 (805 MB) and a French corpus uses a few
@@ -263,18 +264,18 @@ def _read_token_rows_from_file(model, folder: Path) -> None:
     auto.set_input_embeddings(_row_lookup(rows, getattr(table, "embed_scale", None)))
 
 
-def _row_lookup(rows: FileRows, scale):
+def _row_lookup(rows: FileRows, scale: Any) -> Any:
     """The embedding layer over those rows (defined here: torch is imported only when needed)."""
     import torch
 
     class RowLookup(torch.nn.Module):
-        def __init__(self, rows: FileRows, scale) -> None:
+        def __init__(self, rows: FileRows, scale: Any) -> None:
             super().__init__()
             self.rows = rows
             self.num_embeddings, self.embedding_dim = rows.shape
             self.scale = None if scale is None else float(scale)
 
-        def forward(self, input_ids):
+        def forward(self, input_ids: Any) -> Any:
             uniq, inverse = torch.unique(input_ids, return_inverse=True)
             table = torch.from_numpy(self.rows.read(uniq.tolist()))
             out = table[inverse]

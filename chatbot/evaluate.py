@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from chatbot.config import Settings, project_root
 from chatbot.domain import Turn
@@ -32,6 +33,14 @@ from chatbot.errors import InputError
 from chatbot.phrasing import looks_english
 from chatbot.rag import read
 from chatbot.text import normalize
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+
+    from chatbot.app import App
+    from chatbot.domain import Answer
+    from chatbot.rag import Engine
 
 
 @dataclass
@@ -85,7 +94,7 @@ def holds(text: str, item: Item) -> bool:
     return bool(item.facts) and all(any(has(text, s) for s in f) for f in item.facts)
 
 
-def retrieval_figures(engine, items: list[Item], *, k: int = 5) -> dict:
+def retrieval_figures(engine: Engine, items: list[Item], *, k: int = 5) -> dict:
     """hit@k and MRR over the top k; `excerpts`: the share of questions whose evidence (or every
     fact) is in what the model would read (the excerpts of the top `top_k` passages)."""
     ranks, shown = [], []
@@ -110,7 +119,7 @@ def retrieval_figures(engine, items: list[Item], *, k: int = 5) -> dict:
     }
 
 
-def retrieval_modes(app, items: list[Item]) -> dict[str, dict]:
+def retrieval_modes(app: App, items: list[Item]) -> dict[str, dict]:
     """The same questions through each ranking alone and through the fusions tried."""
     r = app.retriever()
     engine = app.engine_for_retrieval()
@@ -146,7 +155,7 @@ def compare_embedders(settings: Settings, items: list[Item], names: list[str],
     return out
 
 
-def declined_by(a) -> str:
+def declined_by(a: Answer) -> str:
     """Which step declined an answer: "gate", "model", "hesitation" or "rule: <its reason>"."""
     if not a.refused:
         return ""
@@ -159,8 +168,9 @@ def declined_by(a) -> str:
     return "model"
 
 
-def answer_figures(engine, items: list[Item], progress=None) -> tuple[dict, list[dict]]:
-    rows = []
+def answer_figures(engine: Engine, items: list[Item], progress: Callable[[str], None] | None = None
+                   ) -> tuple[dict, list[dict]]:
+    rows: list[dict[str, Any]] = []
     for i, it in enumerate(items, 1):
         a = (engine.ask(it.question, it.history, replace(engine.options, docs=it.docs)) if it.docs
              else engine.ask(it.question, it.history))
@@ -291,7 +301,7 @@ def _chart(figures: dict, modes: dict | None, path: Path) -> None:
     plt.close(fig)
 
 
-def run_eval(settings: Settings, args) -> int:
+def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     from chatbot.app import App
 
     qfile = Path(args.questions) if args.questions else project_root() / "tests/eval/questions.jsonl"

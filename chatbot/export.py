@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -154,7 +155,7 @@ def export_onnx(path: Path) -> bool:
     return True
 
 
-def _check_export(st, path: Path, folder: Path, stamp: dict) -> None:
+def _check_export(st: Any, path: Path, folder: Path, stamp: dict) -> None:
     """The export must give sentence-transformers' vectors, short texts and truncated long ones."""
     probes = [
         Passage(id="p0", doc="probe", position=0, start=0, end=0, title="Probe",
@@ -173,7 +174,7 @@ def _check_export(st, path: Path, folder: Path, stamp: dict) -> None:
                           f"(cosine {worst:.5f}); it was not kept.")
 
 
-def _export_module(st):
+def _export_module(st: Any) -> Any:
     """Transformer -> mean pooling -> dense layers -> normalisation as one torch module, or None."""
     import torch
 
@@ -204,7 +205,7 @@ def _export_module(st):
             self.auto = auto
             self.dense = torch.nn.ModuleList(dense)
 
-        def forward(self, inputs_embeds, attention_mask):
+        def forward(self, inputs_embeds: Any, attention_mask: Any) -> Any:
             mask = attention_mask
             if bidirectional:  # Gemma's layers take their mask per attention kind
                 full = attention_mask[:, None, None, :].bool()

@@ -11,6 +11,7 @@ holding it still says what each value is.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -53,7 +54,7 @@ def read(raw: bytes, name: str, suffix: str) -> list[Block]:
             raise IngestError(f"{name}: a damaged {suffix} file ({e}). Open it and save it again.") from e
 
 
-def _bytes_io(raw: bytes):
+def _bytes_io(raw: bytes) -> io.BytesIO:
     import io
 
     return io.BytesIO(raw)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from chatbot.errors import ModelError
 
@@ -39,7 +40,7 @@ class GGUFInfo:
 
 
 class _Reader:
-    def __init__(self, f) -> None:
+    def __init__(self, f: BinaryIO) -> None:
         self.f = f
 
     def read(self, n: int) -> bytes:
@@ -48,7 +49,7 @@ class _Reader:
             raise ModelError("truncated")
         return b
 
-    def scalar(self, t: int):
+    def scalar(self, t: int) -> int | float | bool:
         fmt = _SCALARS[t]
         return struct.unpack(fmt, self.read(struct.calcsize(fmt)))[0]
 
@@ -58,7 +59,7 @@ class _Reader:
             raise ModelError("implausible string length")
         return self.read(n).decode("utf-8", errors="replace")
 
-    def value(self, t: int):
+    def value(self, t: int) -> object:
         if t == 8:
             return self.string()
         if t == 9:

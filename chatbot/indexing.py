@@ -20,7 +20,7 @@ import numpy as np
 
 from chatbot.domain import Passage
 from chatbot.errors import IngestError
-from chatbot.ingest import chunk, find_files, fingerprint, read_document
+from chatbot.ingest import Document, chunk, find_files, fingerprint, read_document
 from chatbot.protocols import Embedder, Store
 from chatbot.text import sentences
 
@@ -237,7 +237,7 @@ def unreadable(name: str, e: BaseException) -> str:
             "Open it and save it again, or leave it out.")
 
 
-def _info(doc, path: Path) -> dict:
+def _info(doc: Document, path: Path) -> dict:
     """What the library table shows of a document, stored with each of its passages."""
     return {"kind": path.suffix.lower().lstrip("."), "parts": len(doc.marks),
             "ocr": ",".join(map(str, doc.ocr_pages)), "added": time.strftime("%Y-%m-%d %H:%M")}

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from chatbot.domain import Passage
 from chatbot.errors import IngestError
@@ -229,7 +230,7 @@ def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tu
     return blocks, tuple(read_by_ocr), empty
 
 
-def _opens_without_password(reader) -> bool:
+def _opens_without_password(reader: Any) -> bool:
     """Whether an encrypted PDF opens with the empty password (many are only "protected" so)."""
     try:
         return bool(reader.decrypt(""))

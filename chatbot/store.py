@@ -14,6 +14,7 @@ import base64
 import contextlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -67,7 +68,7 @@ def _free_bytes(where: str) -> int | None:
         return None
 
 
-def _client(path: Path | None, url: str, token: str = ""):
+def _client(path: Path | None, url: str, token: str = "") -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 

@@ -15,17 +15,24 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
 from chatbot.app import App
 from chatbot.config import Settings
-from chatbot.conversations import LOCAL_USER, STATUS, Conversations, Message
+from chatbot.conversations import LOCAL_USER, STATUS, Conversation, Conversations, Message
 from chatbot.domain import Answer, Source, Turn
 from chatbot.errors import ChatbotError, ConfigError
+from chatbot.indexing import Progress, Report
 from chatbot.ingest import SUFFIXES
+
+Update = dict[str, Any]  # what gr.update() makes: a widget's new properties
+Chat = list[dict[str, str]]  # the conversation as gr.Chatbot shows it
+Neighbours = Callable[[str, int], tuple[str, str]]  # (document, position) -> the text before and after
 
 EXAMPLES = [
     "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?",
@@ -113,7 +120,7 @@ def parse_auth(auth: str) -> list[tuple[str, str]] | None:
     return out
 
 
-def sources_html(answer: Answer, context, *, removed: set[str] | frozenset[str] = frozenset()) -> str:
+def sources_html(answer: Answer, context: Neighbours, *, removed: set[str] | frozenset[str] = frozenset()) -> str:
     """The cited passages inside their document (the neighbouring passages around it), highlighted;
     a document in `removed` is marked as no longer indexed."""
     if not answer.sources:
@@ -138,12 +145,12 @@ def sources_html(answer: Answer, context, *, removed: set[str] | frozenset[str] 
 EMPTY_SOURCES = "<p><em>Les passages cités apparaîtront ici.</em></p>"
 
 
-def chosen(scope) -> list[str]:
+def chosen(scope: list[str] | None) -> list[str]:
     """The documents picked in « Documents interrogés » (the widget may give None or blanks)."""
     return [d for d in scope or [] if d]
 
 
-def conversation_label(c) -> str:
+def conversation_label(c: Conversation) -> str:
     return f"{c.title} · {time.strftime('%d/%m %H:%M', time.localtime(c.updated))}"
 
 
@@ -209,7 +216,7 @@ def library_name(cell: str) -> str:
     return str(cell).split(" — ", 1)[0]
 
 
-def progress_text(p) -> str:
+def progress_text(p: Progress) -> str:
     """Where an indexing run stands, in French: the file at hand, then passages and time left."""
     if p.reading:
         return f"⏳ Lecture de **{html.escape(p.doc)}** ({p.file}/{p.files})…"
@@ -218,11 +225,11 @@ def progress_text(p) -> str:
             f"en tout {p.done}/{p.total}{left}")
 
 
-def _pages(pages) -> str:
+def _pages(pages: Sequence[int]) -> str:
     return ("p. " if len(pages) == 1 else "pp. ") + ", ".join(map(str, pages))
 
 
-def upload_notes(report, name: str) -> str:
+def upload_notes(report: Report, name: str) -> str:
     """What the reader should know about one indexed file, in French: encoding, OCR, empty pages."""
     notes = []
     if name in report.encodings:
@@ -315,23 +322,23 @@ class Page:
         warn = f" — ⚠️ {m.warning}" if m.warning else ""
         return f"Modèle : **{m.name}** ({where}) · {n} passages indexés{warn}"
 
-    def context_of(self, answer: Answer):
+    def context_of(self, answer: Answer) -> Neighbours:
         """Neighbouring passages of the cited ones, looked up once per answer."""
         wanted = {(src.doc, src.position + d) for src in answer.sources for d in (-1, 1)}
         by_key = {(p.doc, p.position): p.text for p in self.app.retriever().passages
                   if (p.doc, p.position) in wanted}
         return lambda doc, pos: (by_key.get((doc, pos - 1), ""), by_key.get((doc, pos + 1), ""))
 
-    def library(self):
+    def library(self) -> list[list]:
         return library_rows(self.app.store().documents())
 
-    def user_of(self, request) -> str:
+    def user_of(self, request: gr.Request | None) -> str:
         return getattr(request, "username", None) or LOCAL_USER
 
     def conversation_choices(self, user: str, search: str = "") -> list[tuple[str, str]]:
         return [(conversation_label(c), c.id) for c in self.store.find(user, search)]
 
-    def exports(self, user: str, cid: str | None):
+    def exports(self, user: str, cid: str | None) -> tuple[Update, Update]:
         """Fresh Markdown and JSON exports of a conversation, for the two download buttons."""
         if cid is None:
             return gr.update(value=None, interactive=False), gr.update(value=None, interactive=False)
@@ -341,7 +348,9 @@ class Page:
         js.write_text(json.dumps(self.store.export_json(user, cid), ensure_ascii=False, indent=2), encoding="utf-8")
         return gr.update(value=str(md), interactive=True), gr.update(value=str(js), interactive=True)
 
-    def respond(self, message, chat, cid, scope, search, temperature, top_k, max_tokens, request):
+    def respond(self, message: str | None, chat: Chat | None, cid: str | None, scope: list[str] | None, search: str,
+                temperature: float, top_k: float, max_tokens: float, request: gr.Request | None
+                ) -> Iterator[tuple[Any, ...]]:
         user = self.user_of(request)
         chat = list(chat or [])
         message = (message or "").strip()
@@ -378,7 +387,8 @@ class Page:
             if not done:  # « Arrêter », a closed tab: what was said is kept, marked as stopped
                 self.store.stop(mid, text)
 
-    def speculate(self, text, cid, scope, request):
+    def speculate(self, text: str | None, cid: str | None, scope: list[str] | None,
+                  request: gr.Request | None) -> None:
         """On a pause in typing, read the question ahead (see Engine.speculate)."""
         text = text or ""
         if not self.settings.speculate or not text.strip():
@@ -394,7 +404,8 @@ class Page:
                 if self.typing.get(tab) is mark:
                     del self.typing[tab]
 
-    def _read_ahead(self, text, cid, scope, request, latest) -> None:
+    def _read_ahead(self, text: str, cid: str | None, scope: list[str] | None, request: gr.Request | None,
+                    latest: Callable[[], bool]) -> None:
         """After the pause `text` asks for, unless `latest()` says a key was typed since."""
         shortest = read_ahead_after(text, completes=True)  # the documents are asked only after it
         time.sleep(shortest)
@@ -414,11 +425,11 @@ class Page:
         except ChatbotError:
             pass  # the question itself will say what is wrong when it is sent
 
-    def new_conversation(self):
+    def new_conversation(self) -> tuple[Chat, None, str, str, Update, list[str], Update, Update]:
         empty = gr.update(value=None, interactive=False)
         return [], None, "", "", gr.update(value=None), [], empty, empty
 
-    def open_conversation(self, cid, request):
+    def open_conversation(self, cid: str | None, request: gr.Request | None) -> tuple[Any, ...]:
         user = self.user_of(request)
         if not cid:
             return gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
@@ -438,10 +449,11 @@ class Page:
         panel = stored_sources_html(last.detail, present) if last else EMPTY_SOURCES
         return (chat, cid, panel, gr.update(value=conv.title), gr.update(value=conv.scope), *self.exports(user, cid))
 
-    def search_conversations(self, search, cid, request):
+    def search_conversations(self, search: str, cid: str | None, request: gr.Request | None) -> Update:
         return gr.update(choices=self.conversation_choices(self.user_of(request), search), value=cid)
 
-    def rename_conversation(self, cid, title, search, request):
+    def rename_conversation(self, cid: str | None, title: str | None, search: str,
+                            request: gr.Request | None) -> Update:
         user = self.user_of(request)
         if not cid:
             raise gr.Error("Ouvrez d'abord une conversation.")
@@ -451,30 +463,30 @@ class Page:
             raise gr.Error(str(e)) from e
         return gr.update(choices=self.conversation_choices(user, search), value=cid)
 
-    def delete_conversation(self, cid, search, request):
+    def delete_conversation(self, cid: str | None, search: str, request: gr.Request | None) -> tuple[Any, ...]:
         user = self.user_of(request)
         if cid:
             self.store.delete(user, cid)
         chat, conv_id, box, sources, _, scope, md, js = self.new_conversation()  # the list is this one
         return gr.update(choices=self.conversation_choices(user, search), value=None), chat, conv_id, box, sources, scope, md, js
 
-    def remember_scope(self, cid, scope, request):
+    def remember_scope(self, cid: str | None, scope: list[str] | None, request: gr.Request | None) -> None:
         if cid:
             self.store.set_scope(self.user_of(request), cid, chosen(scope))
 
-    def on_load(self, request):
+    def on_load(self, request: gr.Request | None) -> tuple[Update, Update, list[list]]:
         """The tab's user's conversations, and the documents (read once for the picker and the table)."""
         documents = self.app.store().documents()
         return (gr.update(choices=self.conversation_choices(self.user_of(request)), value=None),
                 gr.update(choices=sorted(documents), value=[]), library_rows(documents))
 
-    def documents_changed(self, scope):
+    def documents_changed(self, scope: list[str] | None) -> Update:
         """The question's scope picker after documents were added or removed: the indexed
         documents to choose from, and what was chosen, less what is gone."""
         documents = sorted(self.app.store().documents())
         return gr.update(choices=documents, value=[d for d in chosen(scope) if d in documents])
 
-    def upload(self, files):
+    def upload(self, files: list[Any] | None) -> Iterator[tuple[Any, str, Update]]:
         """Index the files received, showing progress as it goes; a generator, so the page updates."""
         hide = gr.update(visible=False)
         if not files:
@@ -539,13 +551,13 @@ class Page:
             gr.Warning(message.replace("❌ ", "").replace("\n\n", " — "))
         yield self.library(), message, hide
 
-    def cancel_ingest(self):
+    def cancel_ingest(self) -> str | Update:
         if "cancel" in self.job:
             self.job["cancel"].set()
             return "⏹️ Annulation demandée : le document en cours ne sera pas gardé."
         return gr.update()
 
-    def pick(self, rows, evt):
+    def pick(self, rows: Any, evt: gr.SelectData) -> tuple[str | None, Update]:
         """A click on a row of the library selects its document for removal."""
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         try:
@@ -555,7 +567,7 @@ class Page:
             return None, gr.update(interactive=False)
         return name, gr.update(value=f"Retirer « {name} » de l'index", interactive=True)
 
-    def remove(self, name):
+    def remove(self, name: str | None) -> tuple[Any, str, None, Update]:
         if not name:
             return gr.update(), "Cliquez d'abord sur un document du tableau.", None, gr.update()
         self.app.remove_document(name)
@@ -563,7 +575,7 @@ class Page:
         return (self.library(), f"🗑️ {name} retiré de l'index.", None,
                 gr.update(value="Retirer de l'index", interactive=False))
 
-    def load_model(self, path):
+    def load_model(self, path: str | None) -> tuple[str, str]:
         if not path:
             return "Choisissez un modèle.", self.status()
         t0 = time.perf_counter()
@@ -585,7 +597,7 @@ for _name in ("respond", "speculate", "open_conversation", "search_conversations
 Page.pick.__annotations__["evt"] = gr.SelectData
 
 
-def build(app: App):
+def build(app: App) -> gr.Blocks:
     page = Page(app)
     settings = app.settings
 
@@ -716,7 +728,7 @@ def serve(settings: Settings, *, host: str, port: int, auth: str, open_browser: 
     finally:
         owner.stop()
 
-def _launch(app: App, host: str, port: int, credentials, open_browser: bool) -> int:
+def _launch(app: App, host: str, port: int, credentials: list[tuple[str, str]] | None, open_browser: bool) -> int:
     import gradio as gr
 
     app.warm_up()  # load everything before the first visitor, and fail here if something is wrong

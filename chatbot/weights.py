@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +68,7 @@ class FileRows:
             return None
         return cls(path, 8 + len(raw) + start, shape)
 
-    def read(self, ids) -> np.ndarray:
+    def read(self, ids: Sequence[int]) -> np.ndarray:
         out = np.empty((len(ids), self.shape[1]), dtype=np.float32)
         for j, i in enumerate(ids):
             row = self._cache.get(i)
