@@ -34,24 +34,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chatbot.text import analyze, normalize, sentence_spans, words
+from chatbot.lexicon import DATE_WORDS, FILLER_WORDS, NUMBER_WORDS, PEOPLE_WORDS
+from chatbot.text import analyze, names, normalize, sentence_spans, words
 
 BEFORE = 4  # sentences before the fact's sentence that the window holds: its subject is named there
 AFTER = 1  # for the entity asked about only, sentences after it (« BERT et GPT… Ces modèles, développés par Google »)
 
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
-_NAME = re.compile(r"(?<![.!?…]\s)(?<!^)(?<![«\"“]\s)(?<![«\"“])\b[A-ZÀ-Ý][\w’'-]*[A-Za-zÀ-ÿ0-9]", re.M)
 _CITE = re.compile(r"\s*\[(\d{1,2})\]")
-# capitalised words that are not names: sentence openers a model puts after a comma, and "IA"
-_NOT_NAMES = frozenset("IA AI Je Les Le La Un Une Selon Il Elle Ils Elles Cela Ce Cette Ces En Et "
-                       "De Des Du Dans Pour Par Oui Non D'après".split())
-_NUMBER_WORDS = frozenset("deux trois quatre cinq six sept huit neuf dix onze douze vingt trente "
-                          "quarante cinquante cent cents mille milliers million millions milliard "
-                          "milliards centaine centaines dizaine dizaines douzaine".split())
-_MONTHS = frozenset("janvier février fevrier mars avril mai juin juillet août aout septembre octobre "
-                    "novembre décembre decembre".split())
-_DATE_WORDS = _MONTHS | frozenset("veille lendemain hier aujourd demain semaine mois année annee "
-                                  "années annees siècle siecle décennie decennie début fin".split())
 
 # what kind of fact a question asks for
 _ASKS_YEAR = re.compile(r"\b(en|de|depuis|à partir de)? ?quelle ann[ée]e\b|\bwhat year\b|\bwhich year\b"
@@ -79,17 +68,13 @@ _KEYWORD_KIND = {**dict.fromkeys("prix tarif tarifs cout couts coût coûts comb
                                  "effectifs taille".split(), "number"),
                  **dict.fromkeys("date quand".split(), "date"), **dict.fromkeys("annee année".split(), "year"),
                  **dict.fromkeys("qui".split(), "person")}
-# the words for groups of people that answer « qui » without a name
-_PEOPLE = frozenset(analyze("bénévoles chercheurs chercheuses développeurs développeuses gouvernements consortiums "
-                            "communauté communautés utilisateurs utilisatrices acteurs personnes partisans "
-                            "critiques observateurs investisseurs entrepreneurs équipes experts ingénieurs "
-                            "citoyens"))
 _ASKS_ABOUT = re.compile(r"^(?:[Ee]t )?(?:[Qq]ui|[Ww]ho) (?:est|sont|is|are|était|was) [A-ZÀ-Ý][^?]*\??$")
 
 
-# words an answer may add without saying anything ("plusieurs exemples", "les documents")
-_FILLER = frozenset(analyze("plusieurs certains divers différents nombreux document documents extrait "
-                            "extraits article texte passage mentionne cite exemple exemples"))
+
+
+PEOPLE = frozenset(analyze(PEOPLE_WORDS))  # groups of people: they answer « qui » without a name
+FILLER = frozenset(analyze(FILLER_WORDS))  # what an answer may add without saying anything
 
 
 @dataclass(frozen=True)
@@ -108,11 +93,6 @@ class Verdict:
     ok: bool
     reason: str = ""  # in French, for the person reading the answer
 
-
-def names(text: str) -> list[str]:
-    """The facts a sentence asserts: capitalised words inside it, acronyms and numbers."""
-    out = [m.group(0) for m in _NAME.finditer(text) if m.group(0) not in _NOT_NAMES]
-    return out + [m.group(0) for m in _NUMBER.finditer(text)]
 
 
 def ask(question: str) -> tuple[str, str]:
@@ -284,11 +264,11 @@ def _has_kind(kind: str, text: str, question: str) -> bool:
     if kind == "year":
         return any(re.fullmatch(r"(1[5-9]|20)\d\d", n) for n in fresh)
     if kind == "date":
-        return any(n[:1].isdigit() for n in fresh) or any(w in _DATE_WORDS for w in ws)
+        return any(n[:1].isdigit() for n in fresh) or any(w in DATE_WORDS for w in ws)
     if kind == "number":
-        return any(n[:1].isdigit() for n in fresh) or any(w in _NUMBER_WORDS for w in ws)
+        return any(n[:1].isdigit() for n in fresh) or any(w in NUMBER_WORDS for w in ws)
     if kind == "person":
-        people = _PEOPLE - set(analyze(question))
+        people = PEOPLE - set(analyze(question))
         return any(not n[:1].isdigit() for n in fresh) or any(t in people for t in analyze(text))
     return True
 
@@ -306,7 +286,7 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
     found_kind = not kind
     said = False  # whether some sentence adds, from its window, what the question does not give
     # the ask's words, and those of the document it points at (« d'après la FAQ »), said again say nothing
-    own = set(analyze(core)) | set(analyze(" ".join(pointers(question)))) | _FILLER
+    own = set(analyze(core)) | set(analyze(" ".join(pointers(question)))) | FILLER
     for body, cites in claims:
         facts = [f for f in dict.fromkeys(names(body)) if normalize(f) not in worded]
         if not facts and not cites:

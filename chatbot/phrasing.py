@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from chatbot.domain import Turn
 from chatbot.errors import InputError
-from chatbot.text import PRONOUNS, analyze, normalize, words
+from chatbot.lexicon import ENGLISH, ENGLISH_PRONOUNS, FRENCH, PRONOUNS
+from chatbot.text import analyze, names, normalize, words
 
 DECLINE = "Je ne trouve pas cette information dans les documents."
 MAX_QUESTION_CHARS = 2000
@@ -20,7 +21,7 @@ _REFUSAL = re.compile(
     r"|aucune (information|mention|indication)|pas d'information|n'est pas (mentionn|indiqu|pr[ée]cis))",
     re.I,
 )
-_FOLLOW_UP = PRONOUNS | frozenset("ceux it its they their them this that those he she his her".split())
+_FOLLOW_UP = PRONOUNS | ENGLISH_PRONOUNS
 
 
 def guess(partial: str) -> str:
@@ -60,31 +61,16 @@ def standalone(question: str, history: Sequence[Turn]) -> str:
     return question
 
 
-_ENGLISH = frozenset("the what who whom which how is are was were did does do of and to why when where "
-                     "there this that with from".split())
-_FRENCH = frozenset("le la les un une des du de est sont qui que quoi quel quelle quels quelles "
-                    "comment pourquoi quand où et à dans pour avec sur".split())
 FRENCH_OPENING = "D'après les documents,"  # the model adds the space
 
 
 def looks_english(text: str) -> bool:
     w = words(text)
-    return sum(x in _ENGLISH for x in w) > sum(x in _FRENCH for x in w)
+    return sum(x in ENGLISH for x in w) > sum(x in FRENCH for x in w)
 
 
 def is_refusal(text: str) -> bool:
     return bool(_REFUSAL.search(text)) or normalize(DECLINE)[:30] in normalize(text)
-
-
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
-_NAME = re.compile(r"(?<![.!?…]\s)(?<!^)\b[A-ZÀ-Ý][\w’'-]*[A-Za-zÀ-ÿ0-9]", re.M)
-_NOT_NAMES = frozenset({"IA", "AI", "Je", "Les", "Le", "La", "Un", "Une", "Selon"})
-
-
-def names(text: str) -> list[str]:
-    """Capitalised words inside sentences, acronyms and numbers: what an answer must not invent."""
-    out = [m.group(0) for m in _NAME.finditer(text) if m.group(0) not in _NOT_NAMES]
-    return out + [m.group(0) for m in _NUMBER.finditer(text)]
 
 
 def _digits(s: str) -> str:

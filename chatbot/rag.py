@@ -42,14 +42,13 @@ from chatbot.phrasing import (
     guess,
     is_refusal,
     looks_english,
-    names,
     sanitize,
     standalone,
     unsupported,
 )
 from chatbot.prompts import Prompts
 from chatbot.protocols import ChatModel, ReadsAhead, Searcher
-from chatbot.text import normalize
+from chatbot.text import names, normalize
 
 # reading ahead waits this long at most for the model: a batch read ahead before it (the longest,
 # 127 tokens, takes about 1.8 s on 2 cores), not an answer (a question sent stops it at once)

@@ -12,13 +12,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-# Words that stand for something said before them: a sentence or a question opening with one
-# leans on what precedes it (context.py, phrasing.standalone).
-PRONOUNS = frozenset("il elle ils elles ce cet cette ces cela ça celui celle leur leurs son sa ses lui y en".split())
-# Common French function words, plus a few English ones so that English questions still match.
-STOP_WORDS = frozenset(
-    ["a", "à", "au", "aux", "avec", "ce", "ces", "cet", "cette", "c", "ça", "d", "dans", "de", "des", "du", "elle", "elles", "en", "est", "et", "été", "être", "eu", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "même", "mes", "moi", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont", "ou", "où", "par", "pas", "pour", "qu", "que", "quel", "quelle", "quelles", "quels", "qui", "s", "sa", "sans", "se", "ses", "si", "son", "sont", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y", "ai", "as", "avons", "avez", "aussi", "bien", "car", "comme", "donc", "dont", "entre", "fait", "faire", "font", "lors", "leur", "plus", "peu", "peut", "peuvent", "sont", "tout", "tous", "toute", "toutes", "très", "cela", "celle", "celui", "ceux", "ceci", "quoi", "comment", "pourquoi", "quand", "combien", "selon", "chez", "vers", "etc", "the", "of", "and", "to", "in", "is", "are", "was", "were", "what", "which", "who", "how", "why", "when", "does", "do", "did", "it", "its", "for", "on", "by", "with", "from", "that", "this", "as", "at", "be", "an", "or"]
-)
+from chatbot.lexicon import NOT_NAMES, PRONOUNS, STOP_WORDS  # noqa: F401 (PRONOUNS, STOP_WORDS re-exported)
 
 ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
 WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:-[^\W_]+)*", re.UNICODE)  # 3.0 is one word
@@ -83,3 +77,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
+
+
+# the facts a sentence asserts (grounding, phrasing.unsupported, the gate of rag.Engine)
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+_NAME = re.compile(r"(?<![.!?…]\s)(?<!^)(?<![«\"“]\s)(?<![«\"“])\b[A-ZÀ-Ý][\w’'-]*[A-Za-zÀ-ÿ0-9]", re.M)
+
+
+def names(text: str) -> list[str]:
+    """The facts a sentence asserts: capitalised words inside it, acronyms and numbers."""
+    out = [m.group(0) for m in _NAME.finditer(text) if m.group(0) not in NOT_NAMES]
+    return out + [m.group(0) for m in _NUMBER.finditer(text)]

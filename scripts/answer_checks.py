@@ -25,7 +25,7 @@ from self_check import Scorer, auc
 from chatbot.app import App
 from chatbot.config import Settings
 from chatbot.evaluate import has, load_questions
-from chatbot.grounding import _FILLER, Evidence, _windows, names, split_claims
+from chatbot.grounding import FILLER, Evidence, _windows, names, split_claims
 from chatbot.phrasing import FRENCH_OPENING
 from chatbot.text import analyze
 
@@ -53,7 +53,7 @@ def main() -> int:
             ev = {p.n: Evidence(p.n, e.hit.passage.text, e.hit.passage.title, engine.searcher.lead(e.hit.passage))
                   for p, e in zip(passages, excerpts, strict=True)}
             claims = split_claims(a["answer"].removeprefix(FRENCH_OPENING).strip())
-            own = set(analyze(it.question)) | _FILLER
+            own = set(analyze(it.question)) | FILLER
             shares = []
             for body, cites in claims:
                 new = set(analyze(body)) - own
