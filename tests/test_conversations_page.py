@@ -142,3 +142,50 @@ def test_each_user_sees_only_their_own_conversations(seeded_data_dir, tmp_path):
         server.wait(timeout=30)
     assert "Mistral" in _cli(data, "list", "--user", "alice")
     assert _cli(data, "list", "--user", "bob") == ""
+
+
+def test_every_conversation_button_is_clicked_stop_rename_export_and_delete(seeded_data_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(seeded_data_dir, data)
+    port, log = free_port(), tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}/"
+    server = start_page(data, port, log)
+    try:
+        with _browser() as page:
+            _open(page, url)
+            assert "Jingren Zhou" in _ask(page, CTO, 1)
+            # « Arrêter » while the next answer is on its way: no answer comes, the question is kept as stopped
+            page.fill("#question textarea", "Quels sont les avantages de l'IA open source pour les entreprises ?")
+            page.click("#send")
+            page.wait_for_function("() => document.querySelectorAll('#chat .message.user, #chat [data-testid=user]')"
+                                   ".length >= 2", timeout=30_000)
+            page.click("#stop")
+            page.wait_for_timeout(4000)
+            assert page.locator("#chat .timings").count() == 1
+            # « Renommer »
+            page.locator("#conv-tools").click()
+            page.locator("#conv-title").locator("input, textarea").first.fill("Alibaba")
+            page.click("#conv-rename")
+            page.wait_for_function("() => [...document.querySelectorAll('#conversations label')]"
+                                   ".some((l) => l.innerText.startsWith('Alibaba'))", timeout=30_000)
+            # reopened, the stopped answer says so
+            page.click("#new")
+            page.locator("#conversations label").first.click()
+            page.wait_for_function("() => document.querySelector('#chat').innerText.includes('réponse arrêtée')",
+                                   timeout=30_000)
+            # « Exporter (JSON) »: both questions, the first answered with its source
+            with page.expect_download() as got:
+                page.click("#export-json")
+            exported = json.loads(Path(got.value.path()).read_text(encoding="utf-8"))
+            assert exported["title"] == "Alibaba"
+            assert [m["role"] for m in exported["messages"]] == ["user", "assistant"] * 2
+            assert exported["messages"][3]["status"] == "stopped"
+            # « Supprimer la conversation »: gone from the list, and the page is a new one
+            page.click("#conv-delete")
+            page.wait_for_function("() => document.querySelectorAll('#conversations label').length === 0",
+                                   timeout=30_000)
+            assert page.locator("#chat .timings").count() == 0
+        assert _cli(data, "list") == ""
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -21,7 +21,7 @@ from chatbot.embed import (
     load_embedder,
 )
 from chatbot.export import export_onnx, quantize_queries
-from tests.conftest import EMBEDDER, MINILM, ROOT, _require
+from conftest import EMBEDDER, MINILM, ROOT, _require
 
 QUESTIONS = ["Qui a fondé Mistral AI ?", "Under which licence is Granite released?"]
 PASSAGES = [

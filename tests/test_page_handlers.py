@@ -11,8 +11,8 @@ import pytest
 
 from chatbot.app import App
 from chatbot.errors import ModelError
-from chatbot.ui import LIBRARY_COLUMNS, Page, build
-from tests.fakes import WordHashEmbedder
+from chatbot.ui import LIBRARY_COLUMNS, Page, build, named
+from fakes import WordHashEmbedder
 
 
 @pytest.fixture()
@@ -39,30 +39,32 @@ def test_upload_indexes_what_it_can_read_and_names_what_it_refuses(page, tmp_pat
     good.write_text("IBM publie Granite 3.0 sous licence Apache 2.0.", encoding="utf-8")
     bad.write_bytes(b"\x00\x01")
     with pytest.warns(UserWarning, match="tableau.bin"):  # gr.Warning: the toast the page shows
-        table, message, cancel = list(page.upload([str(good), str(bad)]))[-1]
+        done = list(page.upload([str(good), str(bad)]))[-1]
+    table, message, cancel = done["library"], done["upload_status"], done["cancel"]
     assert "✅ granite.txt indexé" in message
     assert "❌ tableau.bin : type non pris en charge" in message
     assert [row[0] for row in table] == ["granite.txt", "mistral.md — Mistral"]  # the latest first
     assert len(table[0]) == len(LIBRARY_COLUMNS) and cancel["visible"] is False
     assert (page.uploads / "granite.txt").is_file() and not (page.uploads / "tableau.bin").exists()
     # the question's scope picker offers the new document at once, and keeps what was chosen
-    scope = page.documents_changed(["mistral.md"])
+    scope = page.documents_changed(["mistral.md"])["scope"]
     assert scope["choices"] == ["granite.txt", "mistral.md"] and scope["value"] == ["mistral.md"]
 
 
 def test_a_row_clicked_is_chosen_then_removed(page):
     rows = page.library()
-    name, button = page.pick(rows, SimpleNamespace(index=[0, 3]))
-    assert name == "mistral.md" and button["interactive"] is True
-    table, message, chosen, button = page.remove(name)
-    assert table == [] and "mistral.md retiré" in message and chosen is None
+    picked = page.pick(rows, SimpleNamespace(index=[0, 3]))
+    assert picked["to_remove"] == "mistral.md" and picked["remove"]["interactive"] is True
+    removed = page.remove(picked["to_remove"])
+    assert removed["library"] == [] and "mistral.md retiré" in removed["upload_status"]
+    assert removed["to_remove"] is None and removed["remove"]["interactive"] is False
     assert page.app.store().documents() == {}
-    assert page.documents_changed(["mistral.md"]) == gr.update(choices=[], value=[])  # gone from the picker too
-    assert page.remove(None)[1] == "Cliquez d'abord sur un document du tableau."
+    assert page.documents_changed(["mistral.md"]) == {"scope": gr.update(choices=[], value=[])}  # gone from the picker
+    assert page.remove(None) == {"upload_status": "Cliquez d'abord sur un document du tableau."}
 
 
 def test_cancel_without_an_indexing_run_changes_nothing(page):
-    assert page.cancel_ingest() == gr.update()
+    assert page.cancel_ingest() == {}
 
 
 def test_an_empty_question_is_refused_before_anything_is_stored(page):
@@ -74,17 +76,20 @@ def test_an_empty_question_is_refused_before_anything_is_stored(page):
 def test_conversations_are_searched_renamed_reopened_scoped_and_deleted_per_user(page):
     cid, mid = page.store.ask("alice", None, "Qui a fondé Mistral AI ?")
     page.store.stop(mid, "Mistral AI a été fondée")
-    assert _choices(page.search_conversations("fondé", None, _as("alice")))[0].startswith("Qui a fondé Mistral AI ?")
-    assert page.search_conversations("Granite", None, _as("alice"))["choices"] == []
-    assert page.search_conversations("", None, _as("bob"))["choices"] == []  # bob's list is his own
+    found = page.search_conversations("fondé", None, _as("alice"))["conversations"]
+    assert _choices(found)[0].startswith("Qui a fondé Mistral AI ?")
+    assert page.search_conversations("Granite", None, _as("alice"))["conversations"]["choices"] == []
+    assert page.search_conversations("", None, _as("bob"))["conversations"]["choices"] == []  # bob's own list
 
-    listed = page.rename_conversation(cid, "Fondateurs", "", _as("alice"))
+    listed = page.rename_conversation(cid, "Fondateurs", "", _as("alice"))["conversations"]
     assert _choices(listed)[0].startswith("Fondateurs · ") and listed["value"] == cid
     with pytest.raises(gr.Error):
         page.rename_conversation(cid, "Volé", "", _as("bob"))
 
     page.remember_scope(cid, ["mistral.md"], _as("alice"))
-    chat, opened, panel, title, scope, md, js = page.open_conversation(cid, _as("alice"))
+    o = page.open_conversation(cid, _as("alice"))
+    chat, opened, panel, title, scope, md = (o["chat"], o["conversation"], o["sources"], o["title"], o["scope"],
+                                             o["export_md"])
     assert opened == cid and title["value"] == "Fondateurs" and scope["value"] == ["mistral.md"]
     assert chat[0] == {"role": "user", "content": "Qui a fondé Mistral AI ?"}
     assert "Mistral AI a été fondée" in chat[1]["content"] and "(réponse arrêtée)" in chat[1]["content"]
@@ -93,19 +98,28 @@ def test_conversations_are_searched_renamed_reopened_scoped_and_deleted_per_user
     with pytest.raises(gr.Error):
         page.open_conversation(cid, _as("bob"))
 
-    listed, *fresh = page.delete_conversation(cid, "", _as("alice"))
-    assert listed["choices"] == [] and fresh[0] == [] and fresh[1] is None
+    fresh = page.delete_conversation(cid, "", _as("alice"))
+    assert fresh["conversations"]["choices"] == [] and fresh["chat"] == [] and fresh["conversation"] is None
+    assert fresh["export_md"]["interactive"] is False
     assert page.store.find("alice") == []
 
 
-def test_deleting_a_conversation_answers_every_part_of_the_page_its_button_updates(page):
-    """The button's handler gives one value per component it is wired to: one too many and
-    Gradio refuses the whole update (the conversation is deleted, the page does not change)."""
-    wired = {f.fn.__name__: f for f in build(page.app).fns.values() if hasattr(f.fn, "__self__")}
+def test_every_event_gives_gradio_one_value_per_widget_it_is_wired_to(page):
+    """Handlers name what they update; the wiring orders it for Gradio, one value per output:
+    one too many and Gradio refuses the whole update (the conversation deleted, the page unchanged)."""
+    demo = build(page.app)
+    wired = {f.fn.__name__: f for f in demo.fns.values() if f.fn is not None}
     cid, _ = page.store.ask("alice", None, "Sous quelle licence ?")
     for name, args in (("delete_conversation", (cid, "", _as("alice"))), ("new_conversation", ())):
-        assert len(getattr(page, name)(*args)) == len(wired[name].outputs), name
+        values = wired[name].fn(*args)
+        assert len(values) == len(wired[name].outputs), name
+        assert [o is demo.widgets["chat"] for o in wired[name].outputs].index(True) == 0
     assert page.store.find("alice") == []
+    # a handler that names a widget it is not wired to fails at once, and so does a name no widget has
+    with pytest.raises(ValueError, match="not wired"):
+        named(lambda: {"chat": [], "title": "x"}, ["chat"])()
+    with pytest.raises(ValueError, match="no widget"):
+        named(lambda: {}, ["chats"])
 
 
 def test_a_model_that_fails_to_load_fails_the_question_with_its_reason(page, monkeypatch):
@@ -114,7 +128,7 @@ def test_a_model_that_fails_to_load_fails_the_question_with_its_reason(page, mon
 
     monkeypatch.setattr(page.app, "engine", broken)
     answering = page.respond("Qui a fondé Mistral AI ?", [], None, [], "", 0.0, 4, 64, _as("alice"))
-    _, cid, *_ = next(answering)  # the question is stored and shown before the model is reached
+    cid = next(answering)["conversation"]  # the question is stored and shown before the model is reached
     with pytest.raises(gr.Error, match="could not load broken.gguf"):
         next(answering)
     asked, failed = page.store.messages("alice", cid)
@@ -123,7 +137,8 @@ def test_a_model_that_fails_to_load_fails_the_question_with_its_reason(page, mon
 
 def test_the_first_load_lists_the_users_conversations_and_the_documents(page):
     page.store.ask("alice", None, "Sous quelle licence ?")
-    conversations, scope, table = page.on_load(_as("alice"))
+    loaded = page.on_load(_as("alice"))
+    conversations, scope, table = loaded["conversations"], loaded["scope"], loaded["library"]
     assert len(conversations["choices"]) == 1 and conversations["value"] is None
     assert scope["choices"] == ["mistral.md"] and [row[0] for row in table] == ["mistral.md — Mistral"]
 

@@ -10,7 +10,7 @@ from chatbot.errors import ConfigError
 from chatbot.phrasing import DECLINE
 from chatbot.prompts import NAMES, Prompts
 from chatbot.rag import Engine, Options
-from tests.conftest import ROOT
+from conftest import ROOT
 
 FOLDER = ROOT / "prompts"
 

@@ -1,0 +1,165 @@
+"""The chat panel: a question sent and its answer streamed, and the question read ahead while typed."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import gradio as gr
+
+from chatbot.conversations import STATUS, Message
+from chatbot.domain import Answer
+from chatbot.errors import ChatbotError
+from chatbot.ui.shared import Chat, Shared, Updates, chosen
+from chatbot.ui.sources import Neighbours, link_citations, sources_html
+
+EXAMPLES = [
+    "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?",
+    "Qu'a publié Mozilla la veille du sommet de Bletchley Park ?",
+    "Sous quelle licence IBM publie-t-il ses modèles Granite ?",
+    "Quels sont les avantages de l'IA open source pour les entreprises ?",
+]
+EMPTY = (
+    "**Posez une question sur vos documents.** Les réponses viennent uniquement des documents "
+    "indexés, avec leurs sources numérotées. Ajoutez vos propres fichiers dans l'onglet *Documents*."
+)
+# a pause in typing this long reads the question ahead: after a word (a space or a punctuation
+# mark typed), or inside one that begins a document word (it is read finished: completion.py), a
+# short one; inside another word, a long one (a key comes every 0.17 s at 6 a second: such a word
+# is not guessed letter by letter); after a question mark, none
+WORD_END = frozenset(" \n.,;:!?»)\"")
+SPECULATE_AFTER_S = {"word": 0.15, "inside": 0.6, "?": 0.0}
+
+
+def read_ahead_after(text: str, *, completes: bool) -> float:
+    """How long a pause in typing `text` must last before the question is read ahead;
+    `completes`: the word being typed begins a document word."""
+    if text.rstrip().endswith("?"):
+        return SPECULATE_AFTER_S["?"]
+    return SPECULATE_AFTER_S["word" if text[-1:] in WORD_END or completes else "inside"]
+
+
+def withdrawn_html(text: str, reason: str) -> str:
+    """« ⚠️ Réponse retirée : why », then what was shown, struck through (its [n] not links)."""
+    shown = html.escape(text).replace("[", "&#91;")
+    return (f"\n\n<span class='retracted'>⚠️ Réponse retirée : {html.escape(reason)}"
+            f"<br><s>{shown}</s></span>")
+
+
+def timings_line(answer: Answer) -> str:
+    t = answer.timings
+    if answer.refused and not t.prompt_tokens:
+        return f"recherche {t.retrieval_ms:.0f} ms · aucun passage pertinent : modèle non appelé"
+    rate = t.gen_tokens / (t.gen_ms / 1000) if t.gen_ms > 0 else 0.0
+    return (f"recherche {t.retrieval_ms:.0f} ms · prompt {t.prompt_tokens} jetons "
+            f"({t.evaluated_tokens} évalués) · premier mot {t.ttft_ms / 1000:.1f} s · {rate:.1f} jetons/s")
+
+
+def answer_html(answer: Answer) -> str:
+    """The final bubble: the answer with linked citations, or the withdrawal the reader must see."""
+    text = link_citations(answer.answer)
+    if answer.retracted:
+        text += withdrawn_html(answer.retracted, answer.reason)
+    return f"{text}\n\n<span class='timings'>{timings_line(answer)}</span>"
+
+
+def stored_answer_html(m: Message) -> str:
+    """A stored answer as the bubble showed it: citations linked, withdrawal or stop said."""
+    text = link_citations(m.content) if m.content else "<em>(pas de réponse)</em>"
+    if m.status == "retracted" and m.detail.get("retracted"):
+        text += withdrawn_html(m.detail["retracted"], m.detail.get("reason", ""))
+    elif STATUS.get(m.status):
+        text += f"\n\n<span class='retracted'>({STATUS[m.status]})</span>"
+    t = m.detail.get("timings")
+    if t:
+        text += (f"\n\n<span class='timings'>premier mot {t.get('ttft_ms', 0) / 1000:.1f} s · "
+                 f"{html.escape(str(m.detail.get('model', '')).rsplit('/', 1)[-1])}</span>")
+    return text
+
+
+class ChatPanel(Shared):
+    def context_of(self, answer: Answer) -> Neighbours:
+        """Neighbouring passages of the cited ones, looked up once per answer."""
+        wanted = {(src.doc, src.position + d) for src in answer.sources for d in (-1, 1)}
+        by_key = {(p.doc, p.position): p.text for p in self.app.retriever().passages
+                  if (p.doc, p.position) in wanted}
+        return lambda doc, pos: (by_key.get((doc, pos - 1), ""), by_key.get((doc, pos + 1), ""))
+
+    def respond(self, message: str | None, chat: Chat | None, cid: str | None, scope: list[str] | None, search: str,
+                temperature: float, top_k: float, max_tokens: float, request: gr.Request | None
+                ) -> Iterator[Updates]:
+        """The question stored and shown at once, then the answer as it streams, then its sources."""
+        user = self.user_of(request)
+        chat = list(chat or [])
+        message = (message or "").strip()
+        if not message:
+            raise gr.Error("La question est vide : écrivez une question sur vos documents.")
+        scope = chosen(scope)
+        history = self.store.history(user, cid) if cid else []
+        cid, mid = self.store.ask(user, cid, message, scope)  # written before anything else happens
+        chat += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+        yield {"chat": chat, "conversation": cid, "question": "", "conversations": self.listed(user, search, cid)}
+        text, done = "", False
+        try:  # the model may fail to load here: the question is then stored as failed, with why
+            engine = self.app.engine()
+            opts = replace(engine.options, temperature=float(temperature), top_k=int(top_k),
+                           max_tokens=int(max_tokens), docs=tuple(scope))
+            for event in engine.stream(message, history, opts):
+                if isinstance(event, Answer):
+                    self.store.answer(mid, event, embedder=self.app.embedder_name, scope=scope)
+                    done = True
+                    chat[-1]["content"] = answer_html(event)
+                    yield {"chat": chat, "sources": sources_html(event, self.context_of(event)),
+                           "conversations": self.listed(user, search, cid), **self.exports(user, cid)}
+                else:
+                    text += event
+                    chat[-1]["content"] = text
+                    yield {"chat": chat}
+        except ChatbotError as e:
+            self.store.stop(mid, text, status="error", error=str(e))
+            done = True
+            chat.pop()
+            raise gr.Error(str(e)) from e
+        finally:
+            if not done:  # « Arrêter », a closed tab: what was said is kept, marked as stopped
+                self.store.stop(mid, text)
+
+    def speculate(self, text: str | None, cid: str | None, scope: list[str] | None,
+                  request: gr.Request | None) -> None:
+        """On a pause in typing, read the question ahead (see Engine.speculate)."""
+        text = text or ""
+        if not self.settings.speculate or not text.strip():
+            return
+        tab = getattr(request, "session_hash", None) or ""
+        mark = object()
+        with self._typing_lock:
+            self.typing[tab] = mark
+        try:
+            self._read_ahead(text, cid, scope, request, lambda: self.typing.get(tab) is mark)
+        finally:
+            with self._typing_lock:  # a tab's last pause leaves nothing behind
+                if self.typing.get(tab) is mark:
+                    del self.typing[tab]
+
+    def _read_ahead(self, text: str, cid: str | None, scope: list[str] | None, request: gr.Request | None,
+                    latest: Callable[[], bool]) -> None:
+        """After the pause `text` asks for, unless `latest()` says a key was typed since."""
+        shortest = read_ahead_after(text, completes=True)  # the documents are asked only after it
+        time.sleep(shortest)
+        if not latest():
+            return  # typed again since: that call will do it
+        try:
+            engine = self.app.engine()
+            longer = read_ahead_after(text, completes=engine.searcher.complete(text) is not None) - shortest
+            if longer > 0:  # a word no document has: wait for the end of it
+                time.sleep(longer)
+                if not latest():
+                    return
+            user = self.user_of(request)
+            history = self.store.history(user, cid) if cid else []
+            docs = tuple(chosen(scope))
+            engine.speculate(text, history, replace(engine.options, docs=docs))
+        except ChatbotError:
+            pass  # the question itself will say what is wrong when it is sent

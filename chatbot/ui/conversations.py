@@ -1,0 +1,63 @@
+"""The conversations panel: new, open, search, rename, delete, the scope each keeps, exports."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from chatbot.errors import ChatbotError
+from chatbot.ui.chat import stored_answer_html
+from chatbot.ui.shared import Shared, Updates, chosen
+from chatbot.ui.sources import EMPTY_SOURCES, stored_sources_html
+
+
+class ConversationsPanel(Shared):
+    def new_conversation(self) -> Updates:
+        """An empty page: no conversation open, nothing to export."""
+        return {"chat": [], "conversation": None, "question": "", "sources": "", "conversations": gr.update(value=None),
+                "scope": [], **self.exports("", None)}
+
+    def open_conversation(self, cid: str | None, request: gr.Request | None) -> Updates:
+        user = self.user_of(request)
+        if not cid:
+            return {}
+        try:
+            conv = self.store.get(user, cid)
+            messages = self.store.messages(user, cid)
+        except ChatbotError as e:
+            raise gr.Error(str(e)) from e
+        present = set(self.app.store().documents())
+        chat, last = [], None
+        for m in messages:
+            if m.role == "user":
+                chat.append({"role": "user", "content": m.content})
+            else:
+                chat.append({"role": "assistant", "content": stored_answer_html(m)})
+                last = m if m.detail.get("sources") else last
+        panel = stored_sources_html(last.detail, present) if last else EMPTY_SOURCES
+        return {"chat": chat, "conversation": cid, "sources": panel, "title": gr.update(value=conv.title),
+                "scope": gr.update(value=conv.scope), **self.exports(user, cid)}
+
+    def search_conversations(self, search: str, cid: str | None, request: gr.Request | None) -> Updates:
+        return {"conversations": self.listed(self.user_of(request), search, cid)}
+
+    def rename_conversation(self, cid: str | None, title: str | None, search: str,
+                            request: gr.Request | None) -> Updates:
+        user = self.user_of(request)
+        if not cid:
+            raise gr.Error("Ouvrez d'abord une conversation.")
+        try:
+            self.store.rename(user, cid, title or "")
+        except ChatbotError as e:
+            raise gr.Error(str(e)) from e
+        return {"conversations": self.listed(user, search, cid)}
+
+    def delete_conversation(self, cid: str | None, search: str, request: gr.Request | None) -> Updates:
+        """The conversation gone, and the page as a new one."""
+        user = self.user_of(request)
+        if cid:
+            self.store.delete(user, cid)
+        return {**self.new_conversation(), "conversations": self.listed(user, search, None)}
+
+    def remember_scope(self, cid: str | None, scope: list[str] | None, request: gr.Request | None) -> None:
+        if cid:
+            self.store.set_scope(self.user_of(request), cid, chosen(scope))

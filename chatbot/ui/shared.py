@@ -1,0 +1,75 @@
+"""What every panel of the page shares: the app, the conversation store, who is asking.
+
+A handler returns *named* updates: a dict from the names below to a widget's new value (or a
+`gr.update`); a name it leaves out is left as it is. `layout.build` wires each handler to the
+widgets its names stand for, and refuses at start-up a name no widget has, so a handler can
+neither miscount nor misplace its outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from chatbot.app import App
+from chatbot.conversations import LOCAL_USER, Conversation, Conversations
+
+Update = dict[str, Any]  # what gr.update() makes: a widget's new properties
+Updates = dict[str, Any]  # widget name -> its new value or Update
+Chat = list[dict[str, str]]  # the conversation as gr.Chatbot shows it
+
+# the widgets, by the names handlers use (`layout.build` makes them)
+NAMES = ("status", "conversation", "new", "search", "conversations", "title", "rename", "delete",
+         "export_md", "export_json", "chat", "question", "send", "stop", "scope", "sources", "upload",
+         "upload_status", "cancel", "library", "to_remove", "remove", "model", "load", "model_status",
+         "temperature", "top_k", "max_tokens")
+
+
+def chosen(scope: list[str] | None) -> list[str]:
+    """The documents picked in « Documents interrogés » (the widget may give None or blanks)."""
+    return [d for d in scope or [] if d]
+
+
+def conversation_label(c: Conversation) -> str:
+    return f"{c.title} · {time.strftime('%d/%m %H:%M', time.localtime(c.updated))}"
+
+
+class Shared:
+    """The state the panels share; `page.Page` is all of them over one of these."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.settings = app.settings
+        self.uploads = app.settings.data_dir / "uploads"
+        self.store = Conversations(app.settings.data_dir)
+        self.typing: dict[str, object] = {}  # per browser tab typing: its latest key, for the debounce
+        self._typing_lock = threading.Lock()
+        self.job: dict = {}  # the indexing run in progress, for the cancel button
+
+    def user_of(self, request: gr.Request | None) -> str:
+        return getattr(request, "username", None) or LOCAL_USER
+
+    def conversation_choices(self, user: str, search: str = "") -> list[tuple[str, str]]:
+        return [(conversation_label(c), c.id) for c in self.store.find(user, search)]
+
+    def listed(self, user: str, search: str, cid: str | None) -> Update:
+        """The conversations list, `cid` chosen in it."""
+        return gr.update(choices=self.conversation_choices(user, search), value=cid)
+
+    def exports(self, user: str, cid: str | None) -> Updates:
+        """Fresh Markdown and JSON exports of a conversation, for the two download buttons."""
+        if cid is None:
+            return {"export_md": gr.update(value=None, interactive=False),
+                    "export_json": gr.update(value=None, interactive=False)}
+        folder = Path(tempfile.mkdtemp(prefix="chatbot-export-"))
+        md, js = folder / f"conversation-{cid}.md", folder / f"conversation-{cid}.json"
+        md.write_text(self.store.export_markdown(user, cid), encoding="utf-8")
+        js.write_text(json.dumps(self.store.export_json(user, cid), ensure_ascii=False, indent=2), encoding="utf-8")
+        return {"export_md": gr.update(value=str(md), interactive=True),
+                "export_json": gr.update(value=str(js), interactive=True)}
