@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chatbot.domain import Answer, Turn
+from chatbot.domain import Answer, Source, Turn
 from chatbot.errors import ChatbotError, InputError
 
 LOCAL_USER = "local"
@@ -234,23 +234,22 @@ class Conversations:
                 out += [f"*({said}{' : ' + m.detail['reason'] if m.detail.get('reason') else ''})*", ""]
             if m.detail.get("retracted"):
                 out += [f"> ~~{m.detail['retracted']}~~", ""]
-            for s in m.detail.get("sources", []):
-                where = s.get("where") or (f"p. {s['page']}" if s.get("page") else "")
-                if not where.startswith("passage") and "position" in s:
-                    where += f", passage {s['position'] + 1}"
-                section = f" — {s['section']}" if s.get("section") else ""
-                out += [f"- [{s['n']}] **{s.get('title') or s['doc']}** ({s['doc']}, {where}{section}) :",
-                        f"  > {s['text']}"]
+            for stored in m.detail.get("sources", []):
+                s = Source.from_json(stored)
+                where = (s.where if s.where.startswith("passage") or "position" not in stored
+                         else f"{s.where}, passage {s.position + 1}")
+                section = f" — {s.section}" if s.section else ""
+                out += [f"- [{s.n}] **{s.title or s.doc}** ({s.doc}, {where}{section}) :", f"  > {s.text}"]
             if m.detail.get("sources"):
                 out.append("")
         return "\n".join(out).rstrip() + "\n"
 
 
 def answer_detail(answer: Answer, *, embedder: str = "", scope: Sequence[str] = ()) -> dict:
+    """What a conversation keeps of an answer besides its text: its sources (`Source.to_json`,
+    read back by `Source.from_json`), timings, model and checks."""
     d = answer.to_json()
-    for out, src in zip(d["sources"], answer.sources, strict=True):
-        out["position"] = src.position
-    return {"sources": d["sources"], "timings": d["timings"], "model": answer.model, "embedder": embedder,
+    return {"sources": [s.to_json(stored=True) for s in answer.sources], "timings": d["timings"], "model": answer.model, "embedder": embedder,
             "scope": list(scope), "retracted": answer.retracted, "reason": answer.reason,
             "question": answer.question}
 

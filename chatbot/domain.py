@@ -53,6 +53,23 @@ class Source:
         """« p. 12 », « diapositive 3 », « feuille Budget »; « passage 3 » where a document has no parts."""
         return self.part or (f"p. {self.page}" if self.page else f"passage {self.position + 1}")
 
+    def to_json(self, *, stored: bool = False) -> dict:
+        """The source as an answer's JSON gives it (`chatbot ask --json`, the page's API); `stored`:
+        with its position in its document too, as a conversation keeps it to show it again."""
+        out = {"n": self.n, "doc": self.doc, "title": self.title or None, "page": self.page or None,
+               "where": self.where, "section": self.section or None, "text": self.text, "score": round(self.score, 4)}
+        if stored:
+            out["position"] = self.position
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict) -> Source:
+        """A source as `to_json` wrote it: a stored answer's, shown again as it was given."""
+        where = d.get("where") or ""
+        return cls(n=d["n"], doc=d["doc"], text=d["text"], score=d.get("score", 0.0), position=d.get("position", 0),
+                   start=0, end=0, page=d.get("page") or 0, part="" if where.startswith("passage ") else where,
+                   section=d.get("section") or "", title=d.get("title") or "")
+
 
 @dataclass
 class Timings:
@@ -99,11 +116,7 @@ class Answer:
             "refused": self.refused,
             "retracted": {"answer": self.retracted, "reason": self.reason} if self.retracted else None,
             "model": self.model,
-            "sources": [
-                {"n": s.n, "doc": s.doc, "title": s.title or None, "page": s.page or None, "where": s.where,
-                 "section": s.section or None, "text": s.text, "score": round(s.score, 4)}
-                for s in self.sources
-            ],
+            "sources": [s.to_json() for s in self.sources],
             "timings": {
                 "retrieval_ms": round(self.timings.retrieval_ms, 1),
                 "prompt_tokens": self.timings.prompt_tokens,

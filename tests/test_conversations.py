@@ -90,3 +90,17 @@ def test_exports_hold_each_answer_its_citations_and_the_passages_they_cite(tmp_p
     data = json.loads(json.dumps(store.export_json("local", cid)))
     assert data["scope"] == ["rapport.pdf"]
     assert data["messages"][1]["sources"][0]["page"] == 12 and data["messages"][1]["status"] == "answered"
+
+
+@pytest.mark.parametrize("source", [
+    Source(n=2, doc="rapport.pdf", text="Le budget est de 12 M€.", score=0.51234, position=7, start=0, end=0,
+           page=12, section="Budget", title="Rapport annuel"),
+    Source(n=1, doc="notes.txt", text="Mistral AI est à Paris.", score=0.3, position=3, start=0, end=0),
+    Source(n=3, doc="chiffres.xlsx", text="Total : 40", score=0.2, position=0, start=0, end=0, part="feuille Budget"),
+])
+def test_a_source_kept_with_a_conversation_is_shown_again_as_it_was_given(source):
+    kept = json.loads(json.dumps(source.to_json(stored=True)))  # through the database's JSON
+    again = Source.from_json(kept)
+    assert (again.where, again.title, again.section, again.position, again.text) == (
+        source.where, source.title, source.section, source.position, source.text)
+    assert "position" not in source.to_json()  # the answer's JSON (`ask --json`, the API) is unchanged

@@ -42,14 +42,7 @@ def sources_html(answer: Answer, context: Neighbours, *, removed: set[str] | fro
 
 def stored_sources(detail: dict) -> list[Source]:
     """The Sources of a stored answer, as they were when it was given."""
-    out = []
-    for s in detail.get("sources", []):
-        where = s.get("where") or ""
-        out.append(Source(n=s["n"], doc=s["doc"], text=s["text"], score=s.get("score", 0.0),
-                          position=s.get("position", 0), start=0, end=0, page=s.get("page") or 0,
-                          part="" if where.startswith("passage ") else where,
-                          section=s.get("section") or "", title=s.get("title") or ""))
-    return out
+    return [Source.from_json(s) for s in detail.get("sources", [])]
 
 
 def stored_sources_html(detail: dict, present: set[str]) -> str:
