@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from chatbot.domain import Passage
-from chatbot.errors import IngestError
+from chatbot.errors import ChatbotError, IngestError
 from chatbot.ingest import Document, chunk, find_files, fingerprint, read_document
 from chatbot.protocols import Embedder, Store
 from chatbot.text import sentences
@@ -196,19 +196,33 @@ def index_files(
     try:
         for k, (name, passages, fp, held, info) in enumerate(todo):
             parts, per_sentence = [], []
-            for i in range(0, len(passages), SLICE):
-                if cancel is not None and cancel.is_set():
-                    report.cancelled.extend(n for n, *_ in todo[k:])
-                    raise Cancelled
-                vectors, by_sentence = embed(loaded, passages[i : i + SLICE])
-                parts.append(vectors)
-                per_sentence += by_sentence
-                done += len(parts[-1])
-                if bar is not None:
-                    bar.update(len(parts[-1]))
+            try:
+                for i in range(0, len(passages), SLICE):
+                    if cancel is not None and cancel.is_set():
+                        report.cancelled.extend(n for n, *_ in todo[k:])
+                        raise Cancelled
+                    vectors, by_sentence = embed(loaded, passages[i : i + SLICE])
+                    parts.append(vectors)
+                    per_sentence += by_sentence
+                    done += len(parts[-1])
+                    if bar is not None:
+                        bar.update(len(parts[-1]))
+                    if on_progress is not None:
+                        on_progress(Progress(done, total, name, time.perf_counter() - t0,
+                                             doc_done=min(i + SLICE, len(passages)), doc_total=len(passages)))
+            except (Cancelled, ChatbotError):
+                raise  # the run's: a cancel, a model that cannot load
+            except Exception as e:  # noqa: BLE001 - one document the encoder cannot take costs that document only
+                log.debug("embedding %s failed", name, exc_info=True)
+                why = (f"{name}: cannot be indexed: the embedding model failed on it ({type(e).__name__}: "
+                       f"{(str(e).splitlines() or [''])[0][:160]}). Leave it out, or report it with the file.")
+                report.failed.append((name, why))
+                for notes in (report.encodings, report.ocr, report.empty):
+                    notes.pop(name, None)
+                done += len(passages) - len(per_sentence)  # the progress counts it as done
                 if on_progress is not None:
-                    on_progress(Progress(done, total, name, time.perf_counter() - t0,
-                                         doc_done=min(i + SLICE, len(passages)), doc_total=len(passages)))
+                    on_progress(Progress(done, total, name, time.perf_counter() - t0, skipped=why))
+                continue
             vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
             store.check_room(passages, vectors.shape[1] if vectors.ndim == 2 else 0)
             if held:

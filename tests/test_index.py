@@ -66,6 +66,29 @@ def test_a_bad_file_changes_nothing(tmp_path):
     assert store.load()[0] == before
 
 
+class _FailsOn(WordHashEmbedder):
+    """An encoder that cannot take one document's text (as a tokenizer may choke on a file)."""
+
+    def embed_documents(self, passages):
+        if any(p.doc == "b.txt" for p in passages):
+            raise ValueError("sequence too long for the tokenizer")
+        return super().embed_documents(passages)
+
+
+def test_a_document_the_encoder_fails_on_costs_that_document_only(tmp_path):
+    store, docs = _store(tmp_path / "db"), tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (docs / name).write_text(f"Le document {name} parle du projet Hirondelle à Lyon. " * 5, encoding="utf-8")
+    seen = []
+    report = index_files(store, _FailsOn, [docs], size=500, overlap=1, on_progress=seen.append)
+    assert report.added == ["a.txt", "c.txt"] and [n for n, _ in report.failed] == ["b.txt"]
+    assert "the embedding model failed on it (ValueError: sequence too long" in report.failed[0][1]
+    assert sorted(store.documents()) == ["a.txt", "c.txt"]
+    assert [p.skipped for p in seen if p.skipped] == [report.failed[0][1]]  # told as it happened
+    assert seen[-1].done == seen[-1].total  # and the progress still reaches the end
+
+
 def test_an_index_built_by_another_embedder_is_refused(tmp_path):
     store = _store(tmp_path / "db")
     index_files(store, lambda: WordHashEmbedder(), [SEEDS], size=500, overlap=1)
