@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,8 +130,11 @@ def _document(name: str, blocks: list[Block], path: Path, *, encoding: str = "",
     marks: list[tuple[int, int, str]] = []
     headings: list[tuple[int, int, str]] = []
     at = 0
+    garbled = 0
     for b in blocks:
         text = _clean(b.text)
+        if _garbled(text):  # a damaged part (random bytes read as text): not indexed as passages
+            text, garbled = "", garbled + 1
         if b.part:
             marks.append((at, b.number, b.part))
         if b.level and text.strip():
@@ -140,7 +144,9 @@ def _document(name: str, blocks: list[Block], path: Path, *, encoding: str = "",
     text = "\n".join(lines)
     if not text.strip():
         what = ("an image in which OCR found no text" if path.suffix.lower() in IMAGES else
-                "no text layer on any page, and OCR read nothing" if ocr_pages else "no text to index")
+                "no text layer on any page, and OCR read nothing" if ocr_pages else
+                "no readable text: what it holds reads as replacement characters and symbols (a damaged "
+                "file?)" if garbled else "no text to index")
         raise IngestError(f"{name}: holds {what}.")
     title = headings[0][2] if structured and headings and headings[0][0] == 0 else _title(text, path)
     return Document(name=name, text=text, title=title, encoding=encoding, marks=tuple(marks),
@@ -239,6 +245,19 @@ def _opens_without_password(reader: Any) -> bool:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+GARBLED = 0.2  # a text this much unreadable (of its non-space characters) is damaged, not prose
+
+
+def _garbled(text: str) -> bool:
+    """Whether a text is bytes read as characters: U+FFFD, private-use or unassigned code points
+    for a fifth or more of it (a French text has none; a few bad bytes in a good file stay)."""
+    chars = [c for c in text if not c.isspace()]
+    if len(chars) < 40:
+        return False
+    bad = sum(c == "\ufffd" or unicodedata.category(c) in ("Co", "Cn", "Cs") for c in chars)
+    return bad >= GARBLED * len(chars)
 
 
 def _clean(text: str) -> str:

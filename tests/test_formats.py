@@ -12,7 +12,7 @@ from test_ingest import _tiny_pdf
 from chatbot import ocr
 from chatbot.errors import IngestError
 from chatbot.indexing import index_files
-from chatbot.ingest import chunk, read_document
+from chatbot.ingest import _garbled, chunk, read_document
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -195,6 +195,41 @@ def test_epub_chapters_are_read_in_reading_order(tmp_path):
         z.writestr("OEBPS/Text/deux.xhtml", chapter.format("Modèles", "Martinet sort en 2024."))
     doc = read_document(tmp_path / "livre.epub")
     assert doc.text.split("\n") == ["Origines", "Héron naît à Lyon.", "Modèles", "Martinet sort en 2024."]
+
+
+def test_a_chapter_of_random_bytes_is_not_indexed_and_a_book_of_them_is_refused(tmp_path):
+    import random
+
+    noise = bytes(random.Random(7).randrange(256) for _ in range(4000))
+    chapter = ("<?xml version='1.0' encoding='utf-8'?><html xmlns='http://www.w3.org/1999/xhtml'>"
+               "<body><p>{}</p></body></html>")
+
+    def book(path, chapters):
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("mimetype", "application/epub+zip")
+            z.writestr("META-INF/container.xml",
+                       "<container xmlns='urn:oasis:names:tc:opendocument:xmlns:container'><rootfiles>"
+                       "<rootfile full-path='content.opf' media-type='application/oebps-package+xml'/>"
+                       "</rootfiles></container>")
+            z.writestr("content.opf", "<package xmlns='http://www.idpf.org/2007/opf'><manifest>"
+                       + "".join(f"<item id='c{i}' href='c{i}.xhtml' media-type='application/xhtml+xml'/>"
+                                 for i in range(len(chapters)))
+                       + "</manifest><spine>" + "".join(f"<itemref idref='c{i}'/>" for i in range(len(chapters)))
+                       + "</spine></package>")
+            for i, body in enumerate(chapters):
+                z.writestr(f"c{i}.xhtml", body)
+
+    good = chapter.format("Héron naît à Lyon en 2011 et publie le modèle Martinet sous licence libre.").encode()
+    bad = chapter.encode().replace(b"{}", noise.replace(b"<", b" ").replace(b"&", b" "))
+    book(tmp_path / "livre.epub", [good, bad])
+    doc = read_document(tmp_path / "livre.epub")
+    assert doc.text.strip() == "Héron naît à Lyon en 2011 et publie le modèle Martinet sous licence libre."
+    book(tmp_path / "bruit.epub", [bad])
+    with pytest.raises(IngestError, match="bruit.epub: holds no readable text"):
+        read_document(tmp_path / "bruit.epub")
+    # a few bad bytes in a real text stay: the text is read, each bad byte as U+FFFD
+    assert not _garbled("Le modèle Martinet \ufffd est publié à Lyon, dit le rapport de la coopérative.")
+    assert _garbled(noise.decode("utf-8", errors="replace"))
 
 
 def test_rtf_from_word_with_code_page_escapes_unicode_and_a_table(tmp_path):
