@@ -206,6 +206,11 @@ class App:
         no_model = cast("ChatModel", None)  # answering with this engine is a programming error
         return Engine(self.retriever(), no_model, Prompts(project_root() / "prompts"), self.options())
 
+    @property
+    def failures(self) -> Path:
+        """Where the files that could not be read are remembered (indexing.Failures)."""
+        return self.settings.data_dir / "failed-files.json"
+
     # -- actions -----------------------------------------------------------------------------
     def ingest(self, paths: list[Path], *, rebuild: bool = False, progress: bool = False,
                names: dict[Path, str] | None = None, on_progress: Callable[[Progress], None] | None = None,
@@ -215,12 +220,14 @@ class App:
         with self._ingest_lock:
             with self._lock:
                 store = self.store(rebuild=rebuild)
+            if rebuild:  # a rebuild reads every file again, those that failed before too
+                self.failures.unlink(missing_ok=True)
             changed = True
             try:
                 report = index_files(
                     store, self.embedder, paths, size=self.settings.chunk_size,
                     overlap=self.settings.chunk_overlap, progress=progress, names=names,
-                    on_progress=on_progress, cancel=cancel,
+                    on_progress=on_progress, cancel=cancel, failures=self.failures,
                 )
                 changed = report.changed or rebuild
             finally:

@@ -9,6 +9,8 @@ stored exactly once. A file that cannot be read is reported and changes nothing.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import time
@@ -137,14 +139,18 @@ def index_files(
     names: dict[Path, str] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
+    failures: Path | None = None,
 ) -> Report:
     """Bring the documents under `paths` into the store. `embedder` is loaded only if needed.
 
     A document is written whole, after all its passages are embedded: a cancel (the event set)
     or a kill leaves every document either as it was or fully new. `on_progress` hears after
-    every few passages.
+    every few passages. `failures`: a file where the files that failed are remembered by their
+    content, so that a file unchanged since it failed is not read again (a decompression bomb
+    costs its minutes once, not at every run).
     """
     report = Report()
+    failed_before = Failures(failures)
     existing = store.documents()
     files = find_files(paths)
     if names:
@@ -157,6 +163,13 @@ def index_files(
             return report
         if on_progress is not None:
             on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k, files=len(files)))
+        known = failed_before.unchanged(path, name)
+        if known:
+            report.failed.append((name, known))
+            if on_progress is not None:
+                on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k,
+                                     files=len(files), skipped=known))
+            continue
         try:
             doc = read_document(path, name)
             if doc.encoding:
@@ -176,13 +189,16 @@ def index_files(
                 log.debug("reading %s failed", name, exc_info=True)  # the traceback, for whoever logs debug
             why = str(e) if isinstance(e, IngestError) else unreadable(name, e)
             report.failed.append((name, why))
+            failed_before.remember(path, name, why)
             for notes in (report.encodings, report.ocr, report.empty):
                 notes.pop(name, None)  # a file that failed after it was read: nothing of it is indexed
             if on_progress is not None:
                 on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k,
                                      files=len(files), skipped=why))
             continue
+        failed_before.forget(name)
         todo.append((name, passages, fp, held, _info(doc, path)))
+    failed_before.save()
     if not todo:
         return report
     loaded: Embedder = embedder()
@@ -236,6 +252,63 @@ def index_files(
         if bar is not None:
             bar.close()
     return report
+
+
+class Failures:
+    """The files that could not be read, by name, with a digest of their bytes and why: kept in a
+    JSON file of the data folder between runs (none: nothing is kept)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.changed = False
+        self.known: dict[str, dict] = {}
+        if path is not None and path.is_file():
+            try:
+                self.known = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.known = {}  # unreadable: nothing remembered, every file read again
+
+    @staticmethod
+    def _digest(path: Path) -> str:
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            while block := f.read(1 << 20):
+                h.update(block)
+        return h.hexdigest()
+
+    def unchanged(self, path: Path, name: str) -> str:
+        """Why the file failed before, said again, when its bytes are the same; "" otherwise."""
+        known = self.known.get(name)
+        if self.path is None or not known:
+            return ""
+        try:
+            same = self._digest(path) == known.get("sha256")
+        except OSError:
+            return ""
+        return f"{known['why']} (Unchanged since it failed: not read again.)" if same else ""
+
+    def remember(self, path: Path, name: str, why: str) -> None:
+        if self.path is None:
+            return
+        try:
+            self.known[name] = {"sha256": self._digest(path), "why": why}
+            self.changed = True
+        except OSError:
+            pass
+
+    def forget(self, name: str) -> None:
+        if self.known.pop(name, None) is not None:
+            self.changed = True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        try:
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.known, ensure_ascii=False, indent=1), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            log.debug("could not keep the failed files in %s", self.path, exc_info=True)
 
 
 def unreadable(name: str, e: BaseException) -> str:

@@ -156,6 +156,10 @@ def test_a_file_no_reader_expects_costs_that_file_only(tmp_path):
     skipped = [i for i, line in enumerate(lines) if line.startswith("skipped")]
     assert len(skipped) == 1 and "b.docx" in lines[skipped[0]], done.stderr
     assert skipped[0] < min(i for i, line in enumerate(lines) if line.startswith("indexing")), done.stderr  # told at once
+    # run again: the damaged file, unchanged, is told again without being read again
+    again = chatbot("ingest", str(docs), data_dir=tmp_path / "data", env={"CHATBOT_EMBED_MODEL": str(MINILM)})
+    assert again.returncode == 3 and "b.docx" in again.stderr and "not read again" in again.stderr, again.stderr
+    assert "3 unchanged" in again.stdout, again.stdout
     (tmp_path / "empty").mkdir()
     assert_clean_error(chatbot("ingest", str(tmp_path / "empty"), data_dir=tmp_path / "data",
                                env={"CHATBOT_EMBED_MODEL": str(MINILM)}), "no document to index")

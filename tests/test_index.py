@@ -89,6 +89,32 @@ def test_a_document_the_encoder_fails_on_costs_that_document_only(tmp_path):
     assert seen[-1].done == seen[-1].total  # and the progress still reaches the end
 
 
+def test_a_file_that_failed_is_not_read_again_until_it_changes(tmp_path, monkeypatch):
+    import chatbot.indexing
+
+    store, emb, docs, memory = _store(tmp_path / "db"), WordHashEmbedder(), tmp_path / "docs", tmp_path / "failed.json"
+    docs.mkdir()
+    (docs / "bon.txt").write_text("Le projet Hirondelle est à Lyon. " * 5, encoding="utf-8")
+    (docs / "abime.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    reads = []
+    real = chatbot.indexing.read_document
+    monkeypatch.setattr(chatbot.indexing, "read_document", lambda path, name: reads.append(name) or real(path, name))
+    first = index_files(store, lambda: emb, [docs], size=500, overlap=1, failures=memory)
+    assert [n for n, _ in first.failed] == ["abime.docx"] and first.added == ["bon.txt"]
+    reads.clear()
+    again = index_files(store, lambda: emb, [docs], size=500, overlap=1, failures=memory)
+    assert [n for n, _ in again.failed] == ["abime.docx"] and "not read again" in again.failed[0][1]
+    assert again.failed[0][1].startswith(first.failed[0][1])
+    assert reads == ["bon.txt"]  # the damaged file was not read again
+    # changed (here: mended), it is read again, and indexed
+    (docs / "abime.docx").unlink()
+    (docs / "abime.txt").write_text("Le modèle Martinet est publié sous licence libre. " * 5, encoding="utf-8")
+    (docs / "abime.docx").write_bytes(b"PK\x03\x04 still not a zip, but other bytes")
+    third = index_files(store, lambda: emb, [docs], size=500, overlap=1, failures=memory)
+    assert "abime.docx" in reads and "not read again" not in third.failed[0][1]
+    assert third.added == ["abime.txt"]
+
+
 def test_an_index_built_by_another_embedder_is_refused(tmp_path):
     store = _store(tmp_path / "db")
     index_files(store, lambda: WordHashEmbedder(), [SEEDS], size=500, overlap=1)
