@@ -7,11 +7,12 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from chatbot.ahead import ReadAhead
 from chatbot.config import Settings, project_root
 from chatbot.errors import ChatbotError
 from chatbot.indexing import Report, index_files
 from chatbot.prompts import Prompts
-from chatbot.rag import Engine, Options, Speculator, system_prompt
+from chatbot.rag import Engine, Options, system_prompt
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -45,7 +46,7 @@ class App:
         self._embed_lock = threading.Lock()  # the two models load under locks of their own,
         self._model_lock = threading.Lock()  # so that they can load at the same time
         self.primed = threading.Event()  # the prompt's opening evaluated (see warm_up)
-        self.speculator = Speculator()  # shared by every engine of this app: one model
+        self.speculator = ReadAhead()  # shared by every engine of this app: one model (ahead.py)
 
     def warm_up(self) -> None:
         """Load the chat model while the embedder and the index load: start-up is the longer one.

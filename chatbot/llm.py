@@ -12,13 +12,16 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatbot.domain import GenStats, Turn
 from chatbot.errors import ModelError
 from chatbot.gguf import GGUFInfo, read_info
+
+if TYPE_CHECKING:
+    from chatbot.protocols import Stoppable
 
 
 def gpu_build() -> bool:
@@ -242,12 +245,11 @@ class LlamaModel:
             return n
         return max(0, min(n, len(tokens) - MIN_BATCH))
 
-    def prefill(self, prompt: str, stop: threading.Event, *, abort: threading.Event | None = None,
-                batch: int = 64) -> tuple[int, int]:
+    def prefill(self, prompt: str, reading: Stoppable, *, batch: int = 64) -> tuple[int, int]:
         """Evaluate the tokens of `prompt` (a whole prompt, as a question sent now would have
-        it) ahead of the question, `batch` at a time, until `stop` is set (then after the batch
-        in progress) or `abort` (then at once, the batch in progress abandoned; `stop` when
-        None). Hold `lock`.
+        it) ahead of the question, `batch` at a time, until `reading` is stopping (then after
+        the batch in progress) or abandoned (then at once, the batch in progress dropped: see
+        `ahead.Reading`). Hold `lock`.
 
         What is held already is kept; what differs is dropped first. Every batch has `batch`
         tokens or more (MIN_BATCH at least), so that a prompt read to its end needs nothing more
@@ -257,19 +259,18 @@ class LlamaModel:
         """
         if self._llm is None:
             return 0, 0
-        abort = abort or stop
         tokens = self.tokenize(prompt)
         start = self.cached_prefix(tokens)
         done = start
-        with self._abortable(abort):
-            while done < len(tokens) and not stop.is_set() and not abort.is_set():
+        with self._abortable(lambda: reading.abandoned):
+            while done < len(tokens) and not reading.stopping:
                 # the last batch takes the rest: a batch smaller than `batch` reads slower
                 end = done + batch if len(tokens) - done >= 2 * batch else len(tokens)
                 self._reading = list(tokens[:end])
                 try:
                     self._read(tokens[:end], done)
                 except RuntimeError:  # llama_decode's "aborted", unless it was not asked for
-                    if not abort.is_set():
+                    if not reading.abandoned:
                         raise
                     self._llm.n_tokens = done
                     break
@@ -288,13 +289,13 @@ class LlamaModel:
         return self.tokenize(self.render(messages)[0])[:len(reading)] == reading
 
     @contextlib.contextmanager
-    def _abortable(self, stop: threading.Event) -> Iterator[None]:
-        """llama.cpp checks `stop` between the steps of a batch while this is in force."""
+    def _abortable(self, abandoned: Callable[[], bool]) -> Iterator[None]:
+        """llama.cpp asks `abandoned()` between the steps of a batch while this is in force."""
         import llama_cpp
 
         @llama_cpp.ggml_abort_callback
         def check(_: Any) -> bool:
-            return stop.is_set()
+            return abandoned()
 
         quiet = logging.getLogger("llama-cpp-python")
         level = quiet.level

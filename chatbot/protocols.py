@@ -60,6 +60,20 @@ class ChatModel(Protocol):
     def close(self) -> None: ...
 
 
+class Stoppable(Protocol):
+    """How a reading ahead is told to end (`ahead.Reading`)."""
+
+    @property
+    def stopping(self) -> bool:
+        """No batch is to begin."""
+        ...
+
+    @property
+    def abandoned(self) -> bool:
+        """Not even the batch in progress is to end."""
+        ...
+
+
 @runtime_checkable
 class ReadsAhead(ChatModel, Protocol):
     """A model whose prompt cache this process holds (`llm.LlamaModel`), so that a question's
@@ -69,10 +83,9 @@ class ReadsAhead(ChatModel, Protocol):
         """The prompt text per the model's chat template, and its stop strings."""
         ...
 
-    def prefill(self, prompt: str, stop: threading.Event, *, abort: threading.Event | None = None,
-                batch: int = 64) -> tuple[int, int]:
-        """Read `prompt` into the cache until `stop` is set (after a batch) or `abort` (at
-        once): tokens reused, tokens read."""
+    def prefill(self, prompt: str, reading: Stoppable, *, batch: int = 64) -> tuple[int, int]:
+        """Read `prompt` into the cache until `reading` is stopping (after the batch in progress)
+        or abandoned (at once): tokens reused, tokens read."""
         ...
 
     def reading_into(self, messages: Sequence[Turn]) -> bool:

@@ -15,11 +15,11 @@ Protocols of `protocols.py`.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
+from chatbot.ahead import ReadAhead, Reading
 from chatbot.citations import CitationStream
 from chatbot.context import select
 from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
@@ -49,10 +49,6 @@ from chatbot.phrasing import (
 from chatbot.prompts import Prompts
 from chatbot.protocols import ChatModel, ReadsAhead, Searcher
 from chatbot.text import names, normalize
-
-# reading ahead waits this long at most for the model: a batch read ahead before it (the longest,
-# 127 tokens, takes about 1.8 s on 2 cores), not an answer (a question sent stops it at once)
-WAIT_S = 3.0
 
 
 @dataclass
@@ -104,53 +100,15 @@ def window(history: Sequence[Turn], n: int) -> list[Turn]:
     return list(history[starts[first]:])
 
 
-class Speculator:
-    """Reading a question's prompt while it is being typed (see Engine.speculate).
-
-    One per loaded model, reading one prompt at a time. A newer one, or a question sent, stops
-    the one before: after the batch in progress when that batch is the beginning of the newer
-    prompt too (finishing it is not wasted), at once otherwise.
-    """
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._stop = threading.Event()  # stop after the batch in progress
-        self._abort = threading.Event()  # stop at once
-        self._messages: list[Turn] = []  # the prompt being read ahead
-
-    def begin(self, messages: Sequence[Turn] = (), *, keep: bool = False
-              ) -> tuple[threading.Event, threading.Event] | None:
-        """Stop the reading ahead in progress (`keep`: after its batch) and start one for the
-        prompt of `messages`: its (stop, abort) events. None when that very prompt is being
-        read (or was read) already."""
-        with self._guard:
-            if messages and list(messages) == self._messages and not self._stop.is_set():
-                return None
-            self._end(keep)
-            self._stop, self._abort = threading.Event(), threading.Event()
-            self._messages = list(messages)
-            return self._stop, self._abort
-
-    def interrupt(self, *, keep: bool = False) -> None:
-        """Stop the reading ahead (`keep`: after its batch)."""
-        with self._guard:
-            self._end(keep)
-
-    def _end(self, keep: bool) -> None:
-        self._stop.set()
-        if not keep:
-            self._abort.set()
-
-
 class Engine:
     def __init__(self, searcher: Searcher, model: ChatModel, prompts: Prompts, options: Options,
-                 speculator: Speculator | None = None) -> None:
+                 speculator: ReadAhead | None = None) -> None:
         self.searcher = searcher
         self.model = model
         self.prompts = prompts
         self.options = options
         self.system = system_prompt(prompts)
-        self.speculator = speculator or Speculator()
+        self.speculator = speculator or ReadAhead()  # see ahead.py
         self._ahead: tuple[tuple, list[Hit]] | None = None  # the last read-ahead's search and its hits
 
     def ask(self, question: str, history: Sequence[Turn] = (), options: Options | None = None) -> Answer:
@@ -284,7 +242,7 @@ class Engine:
                      decline_p=decline_p)
 
     def speculate(self, partial: str, history: Sequence[Turn] = (), options: Options | None = None,
-                  stop: threading.Event | None = None) -> dict | None:
+                  reading: Reading | None = None) -> dict | None:
         """Read ahead the prompt of a question being typed, as if it were sent now: the fixed
         opening, the conversation, the excerpts chosen for the words typed so far, those words
         (the last one finished from the documents' words, see completion.py) and the template's
@@ -293,11 +251,10 @@ class Engine:
         When the question is sent, its search is taken from here if the words are the same, and
         whatever of the prompt still matches is reused from llama.cpp's cache: only the rest is
         read, nothing at all when the guess was right (the same answer as without: see
-        llm.MIN_BATCH). A newer speculation stops this one once it has its own excerpts, and so
-        does a question sent (`Speculator`). Waits for the model while the batch before it ends
-        (it may be the beginning of this prompt); gives up when stopped meanwhile, when the
-        model stays busy for WAIT_S, or when the question would be declined without the model.
-        Returns what it did, or None.
+        llm.MIN_BATCH). A newer speculation ends this one once it has its own excerpts, and so
+        does a question sent; the reading itself, its waits and its ends are `ahead.ReadAhead`'s
+        (`reading`: one of the caller's own). Gives up when the question would be declined
+        without the model. Returns what it did, or None.
         """
         model = self.model
         if not isinstance(model, ReadsAhead):  # a remote model: its server keeps its own cache
@@ -308,30 +265,16 @@ class Engine:
         except InputError:
             return None
         query, hits, _ = self.retrieve(question, history, o.top_k, o.docs, ahead=True)
-        if (stop is not None and stop.is_set()) or not self.relevant(query, hits, o):
+        if (reading is not None and reading.stopping) or not self.relevant(query, hits, o):
             return None
         _, passages = self.excerpts(query, hits, o)
         messages = self.messages(question, history, passages, o)
         prompt, _ = model.render(messages)
-        # the one before stops now, not at every key: what it read is kept where it still fits
-        if stop is not None:
-            abort = stop
-        else:
-            started = self.speculator.begin(messages, keep=model.reading_into(messages))
-            if started is None:
-                return None  # this prompt is being read already
-            stop, abort = started
-        waited = time.monotonic() + WAIT_S
-        while not model.lock.acquire(timeout=0.05):
-            if stop.is_set() or time.monotonic() > waited:
-                stop.set()  # given up: the same prompt may be tried again
-                return None
-        try:
-            if stop.is_set():
-                return None
-            reused, read = model.prefill(prompt, stop, abort=abort)
-        finally:
-            model.lock.release()
+        # the one before ends now, not at every key: what it read is kept where it still fits
+        done = self.speculator.read(model, messages, prompt, reading=reading)
+        if done is None:
+            return None
+        reused, read = done
         return {"question": question, "reused": reused, "read": read,
                 "excerpts": [(p.doc, p.position) for p in passages]}
 

@@ -80,6 +80,7 @@ def batches() -> None:
 
 
 def first(data: Path, n: int) -> None:
+    from chatbot.ahead import Reading
     from chatbot.app import App
     from chatbot.config import Settings
 
@@ -88,7 +89,7 @@ def first(data: Path, n: int) -> None:
     questions = _project_questions(n)
     for q in questions:
         for typed in (q.rsplit(" ", 1)[0], q.rsplit(" ", 2)[0]):  # without "?"; without the last word too
-            engine.speculate(typed, stop=threading.Event())
+            engine.speculate(typed, reading=Reading())
             t0 = time.perf_counter()
             first_ms = None
             for event in engine.stream(q):
@@ -205,8 +206,7 @@ def replay(data: Path, n: int) -> None:
             keys[-1].start()
             time.sleep(1 / 6 + (1.0 if i == half else 0.0))
         time.sleep(max(0.0, enter - 1 / 6))
-        with page._typing_lock:
-            page.typing.clear()  # the question sent: no pause of it is read ahead any more
+        page.typing.clear()  # the question sent: no pause of it is read ahead any more
         t0 = time.perf_counter()
         first = None
         for event in engine.stream(q, list(history)):

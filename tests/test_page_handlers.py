@@ -145,7 +145,7 @@ def test_the_first_load_lists_the_users_conversations_and_the_documents(page):
 
 def test_reading_ahead_switched_off_does_nothing(page):
     assert page.speculate("Qui a fondé", None, [], _as("alice")) is None
-    assert page.typing == {}
+    assert len(page.typing) == 0
 
 
 def test_a_question_is_read_ahead_after_a_word_or_inside_a_document_word_not_inside_another():
@@ -169,6 +169,6 @@ def test_a_tab_that_stops_typing_leaves_nothing_behind(settings_factory):
         page = Page(app)
         page.speculate("Qui a fondé Mistral ", None, [], _as("alice"))
         page.speculate("Qui a fondé Mist", None, [], _as("bob"))
-        assert page.typing == {}
+        assert len(page.typing) == 0
     finally:
         app.close()

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from chatbot.ahead import Reading
 from chatbot.domain import Turn
 from chatbot.llm import MIN_BATCH
 from conftest import ROOT
@@ -80,11 +81,11 @@ def test_reading_ahead_stops_in_the_middle_of_a_batch_and_loses_nothing(seeded_a
     before = engine.ask(q, options=opts)
     model = engine.model
     prompt = model.render(_messages(engine, "Où est basée la start-up Mistral AI ?"))[0]  # not read yet
-    stop = threading.Event()
-    threading.Timer(0.2, stop.set).start()
+    reading = Reading()
+    threading.Timer(0.2, reading.abandon).start()
     t0 = time.perf_counter()
     with model.lock:
-        reused, read = model.prefill(prompt, stop, batch=4096)
+        reused, read = model.prefill(prompt, reading, batch=4096)
     # one batch of the whole prompt (seconds of work) given up at once, and nothing of it kept
     assert read == 0 and model.count(prompt) - reused > 100, (reused, read)
     assert time.perf_counter() - t0 < 1.0
@@ -96,15 +97,14 @@ def test_a_question_sent_stops_the_reading_ahead_at_once(seeded_app):
     import threading
     import time
 
-    from chatbot.rag import WAIT_S
+    from chatbot.ahead import WAIT_S
 
     engine = seeded_app.engine()
-    started = engine.speculator.begin()
-    assert started is not None
-    stop, abort = started
+    reading = engine.speculator.begin()
+    assert reading is not None
     engine.speculator.interrupt()  # what sending another question does to the one in progress
-    assert stop.is_set() and abort.is_set()
-    assert engine.speculate("Qui est le directeur technologique d'Alibaba Cloud ?", stop=stop) is None
+    assert reading.abandoned
+    assert engine.speculate("Qui est le directeur technologique d'Alibaba Cloud ?", reading=reading) is None
     # a reading ahead waiting for the model gives up at once when a question is sent
     with engine.model.lock:
         result = []
@@ -132,11 +132,11 @@ def test_a_batch_read_ahead_is_finished_when_the_next_prompt_begins_with_it(seed
     messages = _messages(engine, "Quelles entreprises gardent leurs solutions d'IA fermées ?")
     other = _messages(engine, "Où est basée la start-up Mistral AI ?")
     prompt = model.render(messages)[0]
-    stop, abort, out = threading.Event(), threading.Event(), []
+    reading, out = Reading(), []
 
     def read() -> None:
         with model.lock:
-            out.append(model.prefill(prompt, stop, abort=abort, batch=4096))  # one batch: seconds
+            out.append(model.prefill(prompt, reading, batch=4096))  # one batch: seconds
 
     t = threading.Thread(target=read)
     t.start()
@@ -146,7 +146,7 @@ def test_a_batch_read_ahead_is_finished_when_the_next_prompt_begins_with_it(seed
     # the batch in flight is the beginning of the same prompt and of a longer one, not of another
     longer = [*messages, Turn("assistant", "suite")]
     assert model.reading_into(messages) and model.reading_into(longer) and not model.reading_into(other)
-    stop.set()  # a newer prompt that begins with it: the batch is finished, not thrown away
+    reading.finish()  # a newer prompt that begins with it: the batch is finished, not thrown away
     t.join(timeout=60)
     (reused, read), = out
     assert reused + read == len(model.tokenize(prompt)) and read > 100

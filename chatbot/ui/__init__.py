@@ -7,7 +7,8 @@ they share (`shared`); `page.Page` is all of them, `layout` lays out the widgets
 event to its handler by the widgets' names, and serves the page.
 """
 
-from chatbot.ui.chat import answer_html, read_ahead_after
+from chatbot.ahead import read_ahead_after
+from chatbot.ui.chat import answer_html
 from chatbot.ui.documents import LIBRARY_COLUMNS
 from chatbot.ui.layout import build, named, serve
 from chatbot.ui.page import Page

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import gradio as gr
 
+from chatbot.ahead import read_ahead_after
 from chatbot.conversations import STATUS, Message
 from chatbot.domain import Answer
 from chatbot.errors import ChatbotError
@@ -25,22 +26,6 @@ EMPTY = (
     "**Posez une question sur vos documents.** Les réponses viennent uniquement des documents "
     "indexés, avec leurs sources numérotées. Ajoutez vos propres fichiers dans l'onglet *Documents*."
 )
-# a pause in typing this long reads the question ahead: after a word (a space or a punctuation
-# mark typed), or inside one that begins a document word (it is read finished: completion.py), a
-# short one; inside another word, a long one (a key comes every 0.17 s at 6 a second: such a word
-# is not guessed letter by letter); after a question mark, none
-WORD_END = frozenset(" \n.,;:!?»)\"")
-SPECULATE_AFTER_S = {"word": 0.15, "inside": 0.6, "?": 0.0}
-
-
-def read_ahead_after(text: str, *, completes: bool) -> float:
-    """How long a pause in typing `text` must last before the question is read ahead;
-    `completes`: the word being typed begins a document word."""
-    if text.rstrip().endswith("?"):
-        return SPECULATE_AFTER_S["?"]
-    return SPECULATE_AFTER_S["word" if text[-1:] in WORD_END or completes else "inside"]
-
-
 def withdrawn_html(text: str, reason: str) -> str:
     """« ⚠️ Réponse retirée : why », then what was shown, struck through (its [n] not links)."""
     shown = html.escape(text).replace("[", "&#91;")
@@ -132,16 +117,8 @@ class ChatPanel(Shared):
         text = text or ""
         if not self.settings.speculate or not text.strip():
             return
-        tab = getattr(request, "session_hash", None) or ""
-        mark = object()
-        with self._typing_lock:
-            self.typing[tab] = mark
-        try:
-            self._read_ahead(text, cid, scope, request, lambda: self.typing.get(tab) is mark)
-        finally:
-            with self._typing_lock:  # a tab's last pause leaves nothing behind
-                if self.typing.get(tab) is mark:
-                    del self.typing[tab]
+        with self.typing.key(getattr(request, "session_hash", None) or "") as latest:
+            self._read_ahead(text, cid, scope, request, latest)
 
     def _read_ahead(self, text: str, cid: str | None, scope: list[str] | None, request: gr.Request | None,
                     latest: Callable[[], bool]) -> None:

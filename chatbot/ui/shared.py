@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from chatbot.ahead import Typing
 from chatbot.app import App
 from chatbot.conversations import LOCAL_USER, Conversation, Conversations
 
@@ -48,8 +48,7 @@ class Shared:
         self.settings = app.settings
         self.uploads = app.settings.data_dir / "uploads"
         self.store = Conversations(app.settings.data_dir)
-        self.typing: dict[str, object] = {}  # per browser tab typing: its latest key, for the debounce
-        self._typing_lock = threading.Lock()
+        self.typing = Typing()  # per browser tab, its latest key (ahead.py)
         self.job: dict = {}  # the indexing run in progress, for the cancel button
 
     def user_of(self, request: gr.Request | None) -> str:
