@@ -39,6 +39,7 @@ class Report:
     ocr: dict[str, tuple[int, ...]] = field(default_factory=dict)  # pages read by OCR, per document
     empty: dict[str, tuple[int, ...]] = field(default_factory=dict)  # pages, slides, sheets with no text
     cancelled: list[str] = field(default_factory=list)  # documents left as they were by a cancel
+    unfollowed: list[str] = field(default_factory=list)  # links to folders not followed (loops), and why
     passages: int = 0
 
     @property
@@ -58,7 +59,9 @@ class Report:
 
     def notes(self) -> list[str]:
         """What the user should know about the files that were read: encodings, OCR, empty pages."""
-        out = [f"{name} was read as {enc}, not UTF-8" for name, enc in self.encodings.items()]
+        out = [f"{name} was read as {enc}" + ("" if enc.startswith("UTF-8") else ", not UTF-8")
+               for name, enc in self.encodings.items()]
+        out += self.unfollowed
         out += [f"{name}: {_pages(p)} read by OCR" for name, p in self.ocr.items()]
         out += [f"{name}: {_pages(p)} held no text (nothing indexed from {'it' if len(p) == 1 else 'them'})"
                 for name, p in self.empty.items()]
@@ -152,7 +155,13 @@ def index_files(
     report = Report()
     failed_before = Failures(failures)
     existing = store.documents()
-    files = find_files(paths)
+    skipped: list[tuple[str, str]] = []
+    files = find_files(paths, skipped)
+    for name, why in skipped:
+        if why.startswith("a link to nothing"):
+            report.failed.append((name, f"{name}: {why}. Mend or remove the link."))
+        else:
+            report.unfollowed.append(f"{name}: {why}")
     if names:
         files = [(f, names.get(f, n)) for f, n in files]
     todo = []  # read and chunked first, so the progress bar knows the whole job

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,8 @@ from chatbot.domain import Passage
 from chatbot.errors import IngestError
 from chatbot.formats import Block, html_blocks
 from chatbot.text import normalize, sentence_spans
+
+log = logging.getLogger(__name__)
 
 TEXT = (".txt", ".md", ".html", ".htm")
 OFFICE = (".docx", ".odt", ".rtf", ".pptx", ".odp", ".xlsx", ".ods", ".epub")
@@ -55,8 +60,10 @@ class Document:
         return tuple(off for off, _, label in self.marks if label.startswith("p. "))
 
 
-def find_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """(file, name) for each supported file under the given files and folders, sorted."""
+def find_files(paths: Iterable[Path], skipped: list[tuple[str, str]] | None = None) -> list[tuple[Path, str]]:
+    """(file, name) for each supported file under the given files and folders, sorted. Links to
+    folders are followed, each real folder once; a link that leads back into a folder being read
+    (a loop) and a link to nothing are told in `skipped` as (name, why)."""
     found: list[tuple[Path, str]] = []
     for root in paths:
         if not root.exists():
@@ -64,9 +71,29 @@ def find_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
         if root.is_file():
             found.append((root, shown(root.name)))
             continue
-        for f in sorted(root.rglob("*")):
-            if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."):
-                found.append((f, shown(f.relative_to(root).as_posix())))
+        seen, under = {os.path.realpath(root)}, []
+        for folder, dirs, files in os.walk(root, followlinks=True):
+            here = Path(folder)
+            for d in sorted(dirs):
+                real = os.path.realpath(here / d)
+                if real in seen:  # a loop, or a folder reached by another way already
+                    dirs.remove(d)
+                    if skipped is not None and (here / d).is_symlink():
+                        skipped.append((shown((here / d).relative_to(root).as_posix()),
+                                        "a link back to a folder read already: not followed"))
+                else:
+                    seen.add(real)
+            dirs.sort()
+            for name in files:
+                f = here / name
+                if f.suffix.lower() not in SUFFIXES or name.startswith("."):
+                    continue
+                if f.is_file():
+                    under.append(f)
+                elif skipped is not None and f.is_symlink():
+                    skipped.append((shown(f.relative_to(root).as_posix()),
+                                    f"a link to nothing ({os.readlink(f)}): not read"))
+        found += [(f, shown(f.relative_to(root).as_posix())) for f in sorted(under)]
     return found
 
 
@@ -189,6 +216,13 @@ def decode(raw: bytes, name: str, suffix: str) -> tuple[str, str]:
         return raw.decode("utf-8"), ""
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few damaged bytes (a truncated copy, a bad sector): its accents are multi-byte
+    # sequences that decode; a cp1252 or latin-1 file's accents are single bytes that do not
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
+    if good >= 10 * bad:
+        return text, f"UTF-8 ({bad} × \ufffd)"
     from charset_normalizer import from_bytes
 
     # Western encodings only: on short French text the detector otherwise often prefers cp1250
@@ -214,11 +248,12 @@ def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tu
     from chatbot import ocr
 
     try:
-        reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted and not _opens_without_password(reader):
-            raise IngestError(f"{name}: the PDF is protected by a password. Open it with its password, "
-                              "save a copy without protection (print it to PDF), and add that copy.")
-        texts = [page.extract_text() or "" for page in reader.pages]
+        with _named_warnings("pypdf", name):
+            reader = PdfReader(io.BytesIO(raw))
+            if reader.is_encrypted and not _opens_without_password(reader):
+                raise IngestError(f"{name}: the PDF is protected by a password. Open it with its password, "
+                                  "save a copy without protection (print it to PDF), and add that copy.")
+            texts = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise IngestError(f"{name}: not a readable PDF ({e}).") from e
     scans = [i for i, t in enumerate(texts) if len(t.strip()) < MIN_PAGE_CHARS]
@@ -234,6 +269,32 @@ def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tu
     blocks = [Block(t, part=f"p. {i}", number=i) for i, t in enumerate(texts, 1)]
     empty = tuple(i for i, t in enumerate(texts, 1) if not t.strip())
     return blocks, tuple(read_by_ocr), empty
+
+
+class _Named(logging.Handler):
+    """Hands a library's warnings on as this module's, each with the file it was reading."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(logging.WARNING)
+        self.file = name
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.warning("%s: %s", self.file, record.getMessage())
+
+
+@contextmanager
+def _named_warnings(library: str, name: str) -> Iterator[None]:
+    """While a file is read, a library's warnings (pypdf's « Ignoring wrong pointing object … »)
+    are said with the file's name instead of alone."""
+    logger = logging.getLogger(library)
+    handler, propagate = _Named(name), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def _opens_without_password(reader: Any) -> bool:

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.errors import IngestError
-from chatbot.ingest import chunk, read_document
+from chatbot.ingest import chunk, find_files, read_document
 from chatbot.text import normalize
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -98,6 +98,19 @@ def test_bad_files_get_a_clear_message(tmp_path, name, content, message):
     assert name in str(e.value)
 
 
+def test_a_damaged_pdf_is_read_and_its_warnings_name_it(tmp_path, caplog):
+    import logging
+    import re
+
+    raw = _tiny_pdf("Le projet Hirondelle compte 17 membres.")
+    at = re.search(rb"startxref\s+(\d+)", raw).start(1)
+    (tmp_path / "abime.pdf").write_bytes(raw[:at] + b"9" + raw[at:])  # the table of objects misplaced
+    with caplog.at_level(logging.WARNING):
+        assert "Hirondelle compte 17 membres" in read_document(tmp_path / "abime.pdf").text
+    said = [(r.name, r.getMessage()) for r in caplog.records]
+    assert said and all(name == "chatbot.ingest" and msg.startswith("abime.pdf: ") for name, msg in said), said
+
+
 def test_a_pdf_protected_by_a_password_says_so(tmp_path):
     import io
 
@@ -135,6 +148,17 @@ def test_text_in_the_encodings_people_have_is_read(tmp_path, encoding, raw, repo
     doc = read_document(f)
     assert "L’été, la coopérative a publié « Martinet »" in doc.text and "d’œuvres" in doc.text
     assert doc.encoding == reported
+
+
+def test_utf8_with_a_few_damaged_bytes_is_read_and_says_how_many(tmp_path):
+    raw = bytearray((FRENCH * 4).encode("utf-8"))
+    raw[10:11] = b"\xff"  # a byte no UTF-8 text holds
+    raw[200:201] = b"\xc3"  # half of an accent
+    f = tmp_path / "abime.md"
+    f.write_bytes(bytes(raw))
+    doc = read_document(f)
+    assert doc.text.count("\ufffd") == 2 and "coopérative a publié « Martinet »" in doc.text
+    assert doc.encoding == "UTF-8 (2 × \ufffd)"
 
 
 def test_latin1_text_is_read_and_its_encoding_reported(tmp_path):
@@ -217,3 +241,27 @@ def _tiny_pdf(*pages: str) -> bytes:
         out += f"{off:010d} 00000 n \n".encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def test_links_are_followed_once_and_a_loop_or_a_dead_link_is_told(tmp_path):
+    from chatbot.indexing import index_files
+    from chatbot.store import ChromaStore
+    from fakes import WordHashEmbedder
+
+    docs, elsewhere = tmp_path / "docs", tmp_path / "ailleurs"
+    (docs / "a").mkdir(parents=True)
+    elsewhere.mkdir()
+    (docs / "a" / "x.md").write_text("Le projet Hirondelle est à Lyon.", encoding="utf-8")
+    (elsewhere / "y.md").write_text("Le modèle Martinet est libre.", encoding="utf-8")
+    (docs / "a" / "boucle").symlink_to("..")  # a loop
+    (docs / "lien").symlink_to(elsewhere)  # a folder linked from elsewhere: read
+    (docs / "mort.md").symlink_to(tmp_path / "absent.md")  # a link to nothing
+    skipped: list = []
+    assert [n for _, n in find_files([docs], skipped)] == ["a/x.md", "lien/y.md"]
+    assert sorted(n for n, _ in skipped) == ["a/boucle", "mort.md"]
+    store = ChromaStore(tmp_path / "db", embedder="word-hash", dim=32)
+    report = index_files(store, WordHashEmbedder, [docs], size=500, overlap=1)
+    assert report.added == ["a/x.md", "lien/y.md"]
+    assert report.failed == [("mort.md", f"mort.md: a link to nothing ({tmp_path / 'absent.md'}): not read. "
+                                         "Mend or remove the link.")]
+    assert report.notes() == ["a/boucle: a link back to a folder read already: not followed"]
