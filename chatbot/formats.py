@@ -23,6 +23,9 @@ from xml.etree import ElementTree
 from chatbot.errors import IngestError
 
 MAX_XML_BYTES = 200 * 1024 * 1024  # a zip member this large once inflated is refused (zip bombs)
+# and one of more elements than this: a tree costs ~100 bytes an element (a 1,000-page Word file
+# holds about a million)
+MAX_XML_ELEMENTS = 5_000_000
 MAX_CELLS = 512  # columns kept per row; repeated empty cells of spreadsheets are not expanded
 
 
@@ -60,6 +63,33 @@ def _bytes_io(raw: bytes) -> io.BytesIO:
     return io.BytesIO(raw)
 
 
+def _parse(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Element:
+    """An archive's XML member, inflated and parsed a megabyte at a time: bounded in bytes
+    (whatever its header says) and in elements, which is what a tree costs in memory (200 MB of
+    « <a/> » is 50 million elements, 4.7 GiB as a tree)."""
+    parser = ElementTree.XMLPullParser(events=("start",))
+    root: ElementTree.Element | None = None
+    read = elements = 0
+    with archive.open(member) as f:
+        while block := f.read(1 << 20):
+            read += len(block)
+            if read > MAX_XML_BYTES:
+                raise IngestError(f"{name}: {member} inflates to more than {MAX_XML_BYTES // 2**20} MiB; not read.")
+            parser.feed(block)
+            for _, element in parser.read_events():
+                root = element if root is None else root
+                elements += 1
+            if elements > MAX_XML_ELEMENTS:
+                raise IngestError(f"{name}: {member} holds more than {MAX_XML_ELEMENTS:,} XML elements "
+                                  "(a document made to exhaust memory?); not read.".replace(",", " "))
+    parser.close()
+    for _, element in parser.read_events():
+        root = element if root is None else root
+    if root is None:
+        raise ElementTree.ParseError(f"{member} holds no XML")
+    return root
+
+
 class _Zip:
     def __init__(self, archive: zipfile.ZipFile, name: str) -> None:
         self.archive, self.name = archive, name
@@ -74,7 +104,7 @@ class _Zip:
         if self.archive.getinfo(member).file_size > MAX_XML_BYTES:
             raise IngestError(f"{self.name}: {member} inflates to more than "
                               f"{MAX_XML_BYTES // 2**20} MiB; not read.")
-        return ElementTree.fromstring(self.archive.read(member))
+        return _parse(self.archive, member, self.name)
 
     def rels(self, member: str) -> dict[str, str]:
         """Relationship id -> archive path, for an OOXML part."""

@@ -364,6 +364,8 @@ def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
         for s, e in sentence_spans(para):
             sentences.extend(_split_long(off + s, off + e, doc.text, size))
     passages: list[Passage] = []
+    seen: set[str] = set()  # a text met again (a repeated footer, one line repeated for megabytes)
+    position = 0            # is not a passage again: embedded, stored and searched once
     i = 0
     while i < len(sentences):
         j = i
@@ -375,7 +377,10 @@ def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
             j += 1
         start, end = sentences[i][0], sentences[j - 1][1]
         text = " ".join(doc.text[s:e] for s, e in sentences[i:j])
-        passages.append(_passage(doc, len(passages), text, start, end, starts))
+        if text not in seen:
+            seen.add(text)
+            passages.append(_passage(doc, position, text, start, end, starts))
+        position += 1
         if j >= len(sentences):
             break
         i = j if _opens(j, headings) else max(j - overlap, i + 1)

@@ -344,3 +344,21 @@ def test_parts_and_headings_reach_the_index_and_back(tmp_path, embedder):
     assert report.failed == [("vide.pptx", "vide.pptx: holds no text to index.")]  # never "added" empty
     passages, _, _ = store.load()
     assert [(p.part, p.section) for p in passages] == [("diapositive 1", "Héron"), ("diapositive 2", "Martinet")]
+
+
+def test_an_office_file_made_to_exhaust_memory_is_refused_while_it_is_read(tmp_path, monkeypatch):
+    """Thousands of empty elements in a few bytes: the tree is what costs memory (200 MB of them
+    took 4.5 GiB), so the count is what is bounded, as the XML is inflated."""
+    import chatbot.formats
+
+    monkeypatch.setattr(chatbot.formats, "MAX_XML_ELEMENTS", 1000)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = (f"<w:document xmlns:w='{w}'><w:body><w:p><w:r><w:t>Le projet Hirondelle.</w:t></w:r></w:p>"
+            + "<a/>" * 5000 + "</w:body></w:document>")
+    with zipfile.ZipFile(tmp_path / "bombe.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>")
+        z.writestr("word/document.xml", body)
+    with pytest.raises(IngestError, match="bombe.docx: word/document.xml holds more than 1 000 XML elements"):
+        read_document(tmp_path / "bombe.docx")
+    monkeypatch.setattr(chatbot.formats, "MAX_XML_ELEMENTS", 10_000)
+    assert read_document(tmp_path / "bombe.docx").text.strip() == "Le projet Hirondelle."

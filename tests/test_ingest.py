@@ -265,3 +265,17 @@ def test_links_are_followed_once_and_a_loop_or_a_dead_link_is_told(tmp_path):
     assert report.failed == [("mort.md", f"mort.md: a link to nothing ({tmp_path / 'absent.md'}): not read. "
                                          "Mend or remove the link.")]
     assert report.notes() == ["a/boucle: a link back to a folder read already: not followed"]
+
+
+def test_a_text_met_again_in_a_document_is_one_passage(tmp_path):
+    """One line repeated for megabytes (an export gone wrong), a footer on every page: each
+    distinct text is embedded, stored and searched once."""
+    f = tmp_path / "ligne.txt"
+    f.write_text("Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon " * 20000
+                 + "\n\nLe modèle Martinet est publié sous licence Apache 2.0.", encoding="utf-8")
+    passages = chunk(read_document(f), size=800, overlap=1)
+    texts = [p.text for p in passages]
+    assert len(texts) == len(set(texts)) < 20
+    assert any("Martinet" in t for t in texts)
+    positions = [p.position for p in passages]
+    assert positions == sorted(positions) and positions[-1] > 1000  # each still where it is in the document
