@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
@@ -67,7 +68,7 @@ def _parse(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Elem
     """An archive's XML member, inflated and parsed a megabyte at a time: bounded in bytes
     (whatever its header says) and in elements, which is what a tree costs in memory (200 MB of
     « <a/> » is 50 million elements, 4.7 GiB as a tree)."""
-    parser = ElementTree.XMLPullParser(events=("start",))
+    parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("start",))
     root: ElementTree.Element | None = None
     read = elements = 0
     with archive.open(member) as f:
@@ -76,18 +77,23 @@ def _parse(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Elem
             if read > MAX_XML_BYTES:
                 raise IngestError(f"{name}: {member} inflates to more than {MAX_XML_BYTES // 2**20} MiB; not read.")
             parser.feed(block)
-            for _, element in parser.read_events():
-                root = element if root is None else root
+            for event in parser.read_events():
+                root = root if root is not None else _element(event)
                 elements += 1
             if elements > MAX_XML_ELEMENTS:
                 raise IngestError(f"{name}: {member} holds more than {MAX_XML_ELEMENTS:,} XML elements "
                                   "(a document made to exhaust memory?); not read.".replace(",", " "))
     parser.close()
-    for _, element in parser.read_events():
-        root = element if root is None else root
+    for event in parser.read_events():
+        root = root if root is not None else _element(event)
     if root is None:
         raise ElementTree.ParseError(f"{member} holds no XML")
     return root
+
+
+def _element(event: object) -> ElementTree.Element:
+    """The element of a ("start", element) event."""
+    return cast("tuple[str, ElementTree.Element]", event)[1]
 
 
 class _Zip:
