@@ -165,6 +165,29 @@ def test_a_file_no_reader_expects_costs_that_file_only(tmp_path):
                                env={"CHATBOT_EMBED_MODEL": str(MINILM)}), "no document to index")
 
 
+def test_a_folder_of_damaged_files_of_every_kind_costs_each_of_them_only(tmp_path):
+    """The generated folder (tests/damaged.py): 43 damaged, hostile or oddly named files beside a
+    good one. Each is refused with its name and why, or read despite its damage; no traceback;
+    run again, nothing is read again."""
+    from damaged import make
+
+    docs = tmp_path / "docs"
+    damaged = make(docs)
+    (docs / "bon.md").write_text("# Bon\n\nLe modèle Martinet est publié sous licence Apache 2.0.\n", encoding="utf-8")
+    env = {"CHATBOT_EMBED_MODEL": str(MINILM)}
+    done = chatbot("ingest", str(docs), data_dir=tmp_path / "data", env=env)
+    out = done.stdout + done.stderr
+    assert "Traceback" not in out and done.returncode == 3, out
+    skipped = [line for line in done.stderr.splitlines() if line.startswith("skipped ")]
+    read = {"bon.md", "xref.pdf", "moitie.rtf", "profond.docx", "profond.html", "caf\ufffd-latin1.txt"}
+    assert f"{len(read)} added" in done.stdout and f"{len(damaged) + 1 - len(read)} failed" in done.stdout, out
+    assert sorted(line.split()[1].rstrip(":") for line in skipped) == sorted(set(damaged) - read), skipped
+    again = chatbot("ingest", str(docs), data_dir=tmp_path / "data", env=env)
+    assert again.returncode == 3 and "Traceback" not in again.stdout + again.stderr
+    assert again.stderr.count("not read again") == len(damaged) + 1 - len(read), again.stderr
+    assert f"{len(read)} unchanged" in again.stdout
+
+
 def test_a_first_ingest_that_failed_before_writing_leaves_no_embedder_behind(tmp_path):
     data = tmp_path / "data"
     wrong = chatbot("ingest", str(SEEDS / "004_4aa242230e059d09.txt"), data_dir=data,

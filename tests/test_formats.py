@@ -200,7 +200,8 @@ def test_epub_chapters_are_read_in_reading_order(tmp_path):
 def test_a_chapter_of_random_bytes_is_not_indexed_and_a_book_of_them_is_refused(tmp_path):
     import random
 
-    noise = bytes(random.Random(7).randrange(256) for _ in range(4000))
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(4000))
     chapter = ("<?xml version='1.0' encoding='utf-8'?><html xmlns='http://www.w3.org/1999/xhtml'>"
                "<body><p>{}</p></body></html>")
 
