@@ -232,20 +232,7 @@ def decode(raw: bytes, name: str, suffix: str) -> tuple[str, str]:
     if best is None or not str(best).strip():
         raise IngestError(f"{name}: not text in any encoding recognised (UTF-8, UTF-16, cp1252, "
                           "latin-1, Mac Roman). Save it as UTF-8 and try again.")
-    if _symbols(str(best)) >= BINARY_SYMBOLS:  # every byte is a character in cp1252: so is noise
-        raise IngestError(f"{name}: looks like a binary file, not {suffix} text.")
     return str(best), best.encoding.replace("_", "-").upper()
-
-
-BINARY_SYMBOLS = 0.1  # bytes read as text are this much control codes and symbols; French text, none
-
-
-def _symbols(text: str) -> float:
-    """The share of a text's non-space characters that are control codes, symbols (¤ ¦ ¨ ¬ …)
-    or code points no text uses: about a fifth of random bytes read as cp1252."""
-    chars = [c for c in text if not c.isspace()]
-    odd = sum(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn", "Cs", "So", "Sk") for c in chars)
-    return odd / len(chars) if chars else 0.0
 
 
 def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tuple[int, ...]]:
