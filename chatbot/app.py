@@ -229,6 +229,7 @@ class App:
                     store, self.embedder, paths, size=self.settings.chunk_size,
                     overlap=self.settings.chunk_overlap, progress=progress, names=names,
                     on_progress=on_progress, cancel=cancel, failures=self.failures,
+                    with_sentences=self.settings.excerpts_by_meaning,
                 )
                 changed = report.changed or rebuild
             finally:

@@ -116,10 +116,14 @@ class Cancelled(Exception):
 SLICE = 32  # passages embedded between two progress reports and cancel checks
 
 
-def embed(embedder: Embedder, passages: Sequence[Passage]) -> tuple[np.ndarray, list[np.ndarray]]:
+def embed(embedder: Embedder, passages: Sequence[Passage], *, with_sentences: bool = True
+          ) -> tuple[np.ndarray, list[np.ndarray]]:
     """The passages' vectors, and each one's sentences' vectors (one row per sentence, in the
-    order `text.sentences` gives them: what the prompt's excerpts are chosen by). A sentence is
-    embedded as a passage of its document, in the same call (batched by length with the rest)."""
+    order `text.sentences` gives them: what the prompt's excerpts are chosen by when
+    CHATBOT_EXCERPTS_BY_MEANING is on; none without `with_sentences`). A sentence is embedded as
+    a passage of its document, in the same call (batched by length with the rest)."""
+    if not with_sentences:
+        return embedder.embed_documents(passages), []
     parts = [sentences(p.text) for p in passages]
     flat = [Passage(id="", doc=p.doc, text=s, position=p.position, start=p.start, end=p.end,
                     title=p.title) for p, ss in zip(passages, parts, strict=True) for s in ss]
@@ -143,6 +147,7 @@ def index_files(
     on_progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
     failures: Path | None = None,
+    with_sentences: bool = True,
 ) -> Report:
     """Bring the documents under `paths` into the store. `embedder` is loaded only if needed.
 
@@ -150,7 +155,8 @@ def index_files(
     or a kill leaves every document either as it was or fully new. `on_progress` hears after
     every few passages. `failures`: a file where the files that failed are remembered by their
     content, so that a file unchanged since it failed is not read again (a decompression bomb
-    costs its minutes once, not at every run).
+    costs its minutes once, not at every run). `with_sentences`: each passage's sentences are
+    embedded too (for CHATBOT_EXCERPTS_BY_MEANING; the encoder's work about doubles).
     """
     report = Report()
     failed_before = Failures(failures)
@@ -220,15 +226,16 @@ def index_files(
     t0, done = time.perf_counter(), 0
     try:
         for k, (name, passages, fp, held, info) in enumerate(todo):
-            parts, per_sentence = [], []
+            parts, per_sentence, embedded = [], [], 0
             try:
                 for i in range(0, len(passages), SLICE):
                     if cancel is not None and cancel.is_set():
                         report.cancelled.extend(n for n, *_ in todo[k:])
                         raise Cancelled
-                    vectors, by_sentence = embed(loaded, passages[i : i + SLICE])
+                    vectors, by_sentence = embed(loaded, passages[i : i + SLICE], with_sentences=with_sentences)
                     parts.append(vectors)
                     per_sentence += by_sentence
+                    embedded += len(vectors)
                     done += len(parts[-1])
                     if bar is not None:
                         bar.update(len(parts[-1]))
@@ -244,7 +251,7 @@ def index_files(
                 report.failed.append((name, why))
                 for notes in (report.encodings, report.ocr, report.empty):
                     notes.pop(name, None)
-                done += len(passages) - len(per_sentence)  # the progress counts it as done
+                done += len(passages) - embedded  # the progress counts it as done
                 if on_progress is not None:
                     on_progress(Progress(done, total, name, time.perf_counter() - t0, skipped=why))
                 continue

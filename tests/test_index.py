@@ -297,7 +297,12 @@ def test_each_passage_keeps_its_sentences_vectors_for_choosing_excerpts(tmp_path
                                    "entretiennent son code chaque semaine. Son modèle s'appelle Martinet.",
                                    encoding="utf-8")
     store, emb = _store(tmp_path / "db"), WordHashEmbedder()
-    index_files(store, lambda: emb, [docs], size=500, overlap=1)
+    index_files(store, lambda: emb, [docs], size=500, overlap=1, with_sentences=False)  # excerpts by terms
+    assert _store(tmp_path / "db").load()[2] == {}  # no sentence embedded: half the encoder's work
+    index_files(store, lambda: emb, [docs], size=500, overlap=1, with_sentences=True)  # by meaning
+    assert _store(tmp_path / "db").load()[2] == {}  # an unchanged document is not read again…
+    store.delete_doc("coop.txt")  # …until it is indexed anew
+    index_files(store, lambda: emb, [docs], size=500, overlap=1, with_sentences=True)
     passages, _, sentences = _store(tmp_path / "db").load()  # a new process would read this
     rows = sentences[passages[0].id]
     assert rows.shape == (3, 32)
