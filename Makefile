@@ -38,13 +38,20 @@ models: install
 ingest: models
 	$(CHATBOT) ingest seeds
 
+# Debian packages, installed as root, else through sudo; without either, what to install is said.
+ROOT := $(filter 0,$(shell id -u))
+SUDO := $(if $(ROOT),,$(if $(shell command -v sudo 2>/dev/null),sudo,))
+apt = { if [ -n "$(ROOT)$(SUDO)" ]; then $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else echo "make: install $(1) with your package manager (as root), then run this again." >&2; exit 1; fi; }
+
 # The browser tests need Debian's chromium and chromedriver; the offline test records connections with strace.
 browser:
-	@command -v chromium >/dev/null && command -v strace >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver strace >/dev/null; }
+	@command -v chromium >/dev/null && command -v strace >/dev/null || $(call apt,chromium chromium-driver strace)
 
 # Scans and images are read by Debian's Tesseract, in French and English.
 ocr:
-	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng >/dev/null; }
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra || $(call apt,tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng)
 
 test: lint browser ocr
 	$(CHATBOT) models pull $(TEST_LLM) embeddinggemma-300m all-minilm-l6-v2
