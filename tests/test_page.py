@@ -144,6 +144,36 @@ def test_two_tabs_asking_at_once_both_get_answers_and_the_second_waits(browser, 
             tab.close()
 
 
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_the_page_fits_a_laptop_and_a_phone_and_names_every_field_in_french(browser, server, size):
+    pg = browser.new_page()
+    pg.set_viewport_size({"width": size[0], "height": size[1]})
+    pg.goto(server)
+    pg.wait_for_selector("text=passages indexés", timeout=60_000)
+    question, chat = pg.locator("#question textarea").bounding_box(), pg.locator("#chat").bounding_box()
+    assert question["width"] >= 0.9 * chat["width"], (question, chat)  # the question as wide as the conversation
+    overflowing = pg.evaluate("""() => [...document.querySelectorAll('*')].filter((e) => {
+        const s = getComputedStyle(e);
+        return e.scrollWidth > e.clientWidth + 1 && !['visible', 'hidden', 'clip'].includes(s.overflowX);
+    }).map((e) => e.id || e.className.toString())""")
+    assert overflowing == [] and pg.evaluate("() => document.documentElement.scrollWidth") <= size[0]
+    names = pg.evaluate("""() => [...document.querySelectorAll('input[type=text], textarea')]
+        .filter((e) => e.offsetParent !== null)
+        .map((e) => e.getAttribute('aria-label') || (e.labels[0] && e.labels[0].innerText) || '')""")
+    assert names and all(n.strip() and n.strip() != "Textbox" for n in names), names
+    pg.close()
+
+
+def test_escape_stops_the_answer_being_written(page):
+    page.fill("#question textarea", "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?")  # ~3 s
+    page.press("#question textarea", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('#chat .message.user, #chat [data-testid=user]')"
+                           ".length >= 1", timeout=30_000)
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(8000)
+    assert page.locator("#chat .timings").count() == 0  # no answer came to its end
+
+
 def test_off_topic_question_is_declined(page):
     answer = ask(page, "Quelle est la capitale de l'Australie ?", 1)
     assert "Je ne trouve pas cette information dans les documents." in answer

@@ -38,6 +38,7 @@ a.cite { text-decoration: none; font-weight: 600; }
 .sources details.flash { outline: 3px solid #f59e0b; border-radius: 4px; }
 #library table { font-family: system-ui, sans-serif; font-size: .85em; }
 footer { display: none !important; }
+#conv-tools { overflow-x: hidden !important; }
 """
 
 
@@ -52,6 +53,12 @@ HEAD = r"""<script>
     .find((n) => /\/assets\/core-[^/]*\.js$/.test(n));
   if (core) import(core).then((m) => m.changeLocale && m.changeLocale("fr")).catch(() => {});
 })();
+// Escape stops the answer being written, as the « Arrêter » button does.
+document.addEventListener("keydown", (e) => {
+  if (e.key !== "Escape") return;
+  const stop = document.getElementById("stop");
+  if (stop) stop.click();
+});
 document.addEventListener("click", (e) => {
   const a = e.target.closest && e.target.closest("a.cite, a[href^='#source-']");
   if (!a) return;
@@ -131,7 +138,8 @@ def build(app: App) -> gr.Blocks:
         with gr.Row():
             with gr.Column(scale=1, min_width=220):
                 w["new"] = gr.Button("Nouvelle conversation", size="sm", elem_id="new")
-                w["search"] = gr.Textbox(placeholder="Rechercher…", show_label=False, elem_id="conv-search",
+                w["search"] = gr.Textbox(placeholder="Rechercher…", label="Rechercher une conversation",
+                                         show_label=False, elem_id="conv-search",
                                          lines=1, max_lines=1)
                 w["conversations"] = gr.Radio(choices=[], label="Conversations", elem_id="conversations")
                 with gr.Accordion("Renommer, supprimer, exporter", open=False, elem_id="conv-tools"):
@@ -146,11 +154,13 @@ def build(app: App) -> gr.Blocks:
             with gr.Column(scale=3):
                 w["chat"] = gr.Chatbot(label="Conversation", height=520, placeholder=EMPTY,
                                        elem_id="chat", buttons=["copy"])
+                # the question the width of the conversation, its two buttons under it
+                w["question"] = gr.Textbox(placeholder="Votre question…", label="Votre question", show_label=False,
+                                           elem_id="question",
+                                           submit_btn=False, lines=1, max_lines=4)
                 with gr.Row():
-                    w["question"] = gr.Textbox(placeholder="Votre question…", show_label=False, scale=5,
-                                               elem_id="question", submit_btn=False, lines=1, max_lines=4)
-                    w["send"] = gr.Button("Envoyer", variant="primary", scale=1, elem_id="send")
-                    w["stop"] = gr.Button("Arrêter", scale=1, elem_id="stop")
+                    w["send"] = gr.Button("Envoyer", variant="primary", scale=3, min_width=100, elem_id="send")
+                    w["stop"] = gr.Button("Arrêter", scale=1, min_width=100, elem_id="stop")
                 w["scope"] = gr.Dropdown(choices=[], value=[], multiselect=True,
                                          label="Documents interrogés", info="Aucun choisi : tous les documents",
                                          elem_id="scope")
