@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from chatbot.domain import Answer, Source
+from chatbot.text import sentences
 
 Neighbours = Callable[[str, int], tuple[str, str]]  # (document, position) -> the text before and after
 
@@ -25,7 +26,7 @@ def sources_html(answer: Answer, context: Neighbours, *, removed: set[str] | fro
         return "<p><em>Aucune source pour cette réponse.</em></p>"
     parts = ["<div class='sources'>"]
     for s in answer.sources:
-        before, after = context(s.doc, s.position)
+        before, after = _around(s.text, *context(s.doc, s.position))
         body = (f"<span class='ctx'>{html.escape(before[-400:])}</span> <mark>{html.escape(s.text)}"
                 f"</mark> <span class='ctx'>{html.escape(after[:400])}</span>")
         name = f"{html.escape(s.title)} <small>({html.escape(s.doc)})</small>" if s.title else html.escape(s.doc)
@@ -38,6 +39,18 @@ def sources_html(answer: Answer, context: Neighbours, *, removed: set[str] | fro
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+def _around(text: str, before: str, after: str) -> tuple[str, str]:
+    """The neighbouring passages' text without what the cited one holds: passages overlap by a
+    sentence, which would otherwise show under the highlighted one again."""
+    own = {" ".join(x.split()) for x in sentences(text)}
+    head, tail = sentences(before), sentences(after)
+    while head and " ".join(head[-1].split()) in own:
+        head.pop()
+    while tail and " ".join(tail[0].split()) in own:
+        tail.pop(0)
+    return " ".join(head), " ".join(tail)
 
 
 def stored_sources(detail: dict) -> list[Source]:
