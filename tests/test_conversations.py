@@ -104,3 +104,32 @@ def test_a_source_kept_with_a_conversation_is_shown_again_as_it_was_given(source
     assert (again.where, again.title, again.section, again.position, again.text) == (
         source.where, source.title, source.section, source.position, source.text)
     assert "position" not in source.to_json()  # the answer's JSON (`ask --json`, the API) is unchanged
+
+
+def test_a_conversation_exported_for_libreoffice_and_word_has_its_citations_as_footnotes(tmp_path):
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.text import H, Note, P
+
+    from chatbot.ingest import read_document
+    from chatbot.odt import conversation_odt
+
+    store = Conversations(tmp_path)
+    cid, pending = store.ask("local", None, "Combien de paramètres compte Martinet ?", ["rapport.pdf"])
+    store.answer(pending, _answer("Combien de paramètres compte Martinet ?", "7 milliards [1], d'après le rapport [1]."))
+    _, stopped = store.ask("local", cid, "Et <Pinson> ?", ["rapport.pdf"])
+    store.stop(stopped, "Pinson compte")
+    path = tmp_path / "conversation.odt"
+    path.write_bytes(conversation_odt(store.get("local", cid), store.messages("local", cid)))
+    doc = load(str(path))  # odfpy reads it back as LibreOffice would
+    headings = [teletype.extractText(h) for h in doc.getElementsByType(H)]
+    assert headings == ["Combien de paramètres compte Martinet ?", "Combien de paramètres compte Martinet ?",
+                        "Et <Pinson> ?"]
+    notes = [teletype.extractText(n) for n in doc.getElementsByType(Note)]
+    assert notes == ["1Rapport Héron (rapport.pdf, p. 12) : « Le modèle Martinet compte 7 milliards de paramètres. »",
+                     "2Rapport Héron (rapport.pdf, p. 12) : « Le modèle Martinet compte 7 milliards de paramètres. »"]
+    said = [teletype.extractText(p) for p in doc.getElementsByType(P)]
+    assert "Documents interrogés : rapport.pdf" in said and "(réponse arrêtée)" in said
+    # and the product's own reader finds the answers' text in it
+    text = read_document(path).text
+    assert "7 milliards" in text and "Pinson compte" in text

@@ -180,6 +180,15 @@ def test_every_conversation_button_is_clicked_stop_rename_export_and_delete(seed
             assert exported["title"] == "Alibaba"
             assert [m["role"] for m in exported["messages"]] == ["user", "assistant"] * 2
             assert exported["messages"][3]["status"] == "stopped"
+            # « Exporter (LibreOffice, Word) »: an OpenDocument text, the citation a footnote
+            with page.expect_download() as got:
+                page.click("#export-odt")
+            from odf import teletype
+            from odf.opendocument import load
+            from odf.text import Note
+
+            odt = load(got.value.path())
+            assert any("003_4edc3b288bac67c9.txt" in teletype.extractText(n) for n in odt.getElementsByType(Note))
             # « Supprimer la conversation »: gone from the list, and the page is a new one
             page.click("#conv-delete")
             page.wait_for_function("() => document.querySelectorAll('#conversations label').length === 0",

@@ -151,6 +151,8 @@ def build(app: App) -> gr.Blocks:
                                                        elem_id="export-md")
                     w["export_json"] = gr.DownloadButton("Exporter (JSON)", size="sm", interactive=False,
                                                          elem_id="export-json")
+                    w["export_odt"] = gr.DownloadButton("Exporter (LibreOffice, Word)", size="sm", interactive=False,
+                                                        elem_id="export-odt")
             with gr.Column(scale=3):
                 w["chat"] = gr.Chatbot(label="Conversation", height=520, placeholder=EMPTY,
                                        elem_id="chat", buttons=["copy"])
@@ -204,7 +206,8 @@ def build(app: App) -> gr.Blocks:
                          api_visibility="private", **kw)
 
         asked = ["question", "chat", "conversation", "scope", "search", "temperature", "top_k", "max_tokens"]
-        answered = ["chat", "conversation", "question", "sources", "conversations", "export_md", "export_json"]
+        exported = ["export_md", "export_json", "export_odt"]
+        answered = ["chat", "conversation", "question", "sources", "conversations", *exported]
         ev1 = on(w["question"].submit, page.respond, asked, answered)
         ev2 = on(w["send"].click, page.respond, asked, answered)
         w["stop"].click(None, cancels=[ev1, ev2])
@@ -213,10 +216,10 @@ def build(app: App) -> gr.Blocks:
         # newer guess could not stop the older one (Page.speculate waits out the pause itself)
         on(w["question"].input, page.speculate, ["question", "conversation", "scope"], [], show_progress="hidden",
            trigger_mode="multiple", concurrency_limit=None, queue=False)
-        fresh = ["chat", "conversation", "question", "sources", "conversations", "scope", "export_md", "export_json"]
+        fresh = ["chat", "conversation", "question", "sources", "conversations", "scope", *exported]
         on(w["new"].click, page.new_conversation, [], fresh)
         on(w["conversations"].input, page.open_conversation, ["conversations"],
-           ["chat", "conversation", "sources", "title", "scope", "export_md", "export_json"])
+           ["chat", "conversation", "sources", "title", "scope", *exported])
         on(w["search"].change, page.search_conversations, ["search", "conversation"], ["conversations"])
         on(w["rename"].click, page.rename_conversation, ["conversation", "title", "search"], ["conversations"])
         on(w["delete"].click, page.delete_conversation, ["conversation", "search"], fresh)
