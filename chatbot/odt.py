@@ -5,9 +5,10 @@ it, and the passage cited. Written by hand (a zip of three XML files): no librar
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import escape
 
 from chatbot.conversations import STATUS, Conversation, Message
@@ -28,8 +29,8 @@ def note_text(s: Source) -> str:
     return f"{s.title or s.doc} ({s.doc}, {s.where}) : « {s.text} »"
 
 
-def _answer(text: str, sources: dict[int, Source], notes: list[int]) -> str:
-    """An answer's text, each [n] of a known source turned into a footnote."""
+def _answer(text: str, sources: dict[int, Source], notes: Iterator[int]) -> str:
+    """An answer's text, each [n] of a known source turned into a footnote (numbered by `notes`)."""
     out, at = [], 0
     for m in _CITE.finditer(text):
         out.append(escape(text[at:m.start()]))
@@ -37,8 +38,7 @@ def _answer(text: str, sources: dict[int, Source], notes: list[int]) -> str:
         if s is None:
             out.append(escape(m.group(0)))
         else:
-            notes.append(1)
-            k = len(notes)
+            k = next(notes)
             out.append(f'<text:note text:id="note{k}" text:note-class="footnote"><text:note-citation>{k}'
                        f"</text:note-citation><text:note-body><text:p>{escape(note_text(s))}</text:p>"
                        "</text:note-body></text:note>")
@@ -52,7 +52,7 @@ def conversation_odt(conv: Conversation, messages: Sequence[Message]) -> bytes:
     body = [f'<text:h text:outline-level="1">{escape(conv.title)}</text:h>']
     if conv.scope:
         body.append(f"<text:p>Documents interrogés : {escape(', '.join(conv.scope))}</text:p>")
-    notes: list[int] = []
+    notes = itertools.count(1)  # footnotes are numbered through the document
     for m in messages:
         if m.role == "user":
             body.append(f'<text:h text:outline-level="2">{escape(m.content)}</text:h>')
