@@ -45,6 +45,20 @@ def _open(page, url: str, login: tuple[str, str] | None = None) -> None:
     page.wait_for_timeout(500)  # the conversation list loads with the page
 
 
+@contextmanager
+def _served(seeded_data_dir: Path, tmp_path: Path, **env: str):
+    """A page serving a copy of the seeded data folder: (that folder, the page's address)."""
+    data = tmp_path / "data"
+    shutil.copytree(seeded_data_dir, data)
+    port = free_port()
+    server = start_page(data, port, tmp_path / "serve.log", **env)
+    try:
+        yield data, f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def _ask(page, question: str, n: int) -> str:
     page.fill("#question textarea", question)
     page.click("#send")
@@ -118,12 +132,7 @@ def test_a_conversation_outlives_a_killed_server_is_continued_exported_and_scope
 
 
 def test_each_user_sees_only_their_own_conversations(seeded_data_dir, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(seeded_data_dir, data)
-    port, log = free_port(), tmp_path / "serve.log"
-    url = f"http://127.0.0.1:{port}/"
-    server = start_page(data, port, log, CHATBOT_AUTH="alice:mot-de-passe-a,bob:mot-de-passe-b")
-    try:
+    with _served(seeded_data_dir, tmp_path, CHATBOT_AUTH="alice:mot-de-passe-a,bob:mot-de-passe-b") as (data, url):
         with _browser() as page:
             _open(page, url, login=("alice", "mot-de-passe-a"))
             _ask(page, "Où est basée la start-up Mistral AI ?", 1)
@@ -137,20 +146,12 @@ def test_each_user_sees_only_their_own_conversations(seeded_data_dir, tmp_path):
         with _browser() as page:
             _open(page, url, login=("alice", "mot-de-passe-a"))
             assert _listed(page)[0].startswith("Où est basée la start-up Mistral AI ?")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     assert "Mistral" in _cli(data, "list", "--user", "alice")
     assert _cli(data, "list", "--user", "bob") == ""
 
 
 def test_every_conversation_button_is_clicked_stop_rename_export_and_delete(seeded_data_dir, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(seeded_data_dir, data)
-    port, log = free_port(), tmp_path / "serve.log"
-    url = f"http://127.0.0.1:{port}/"
-    server = start_page(data, port, log)
-    try:
+    with _served(seeded_data_dir, tmp_path) as (data, url):
         with _browser() as page:
             _open(page, url)
             assert "Jingren Zhou" in _ask(page, CTO, 1)
@@ -195,6 +196,3 @@ def test_every_conversation_button_is_clicked_stop_rename_export_and_delete(seed
                                    timeout=30_000)
             assert page.locator("#chat .timings").count() == 0
         assert _cli(data, "list") == ""
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
