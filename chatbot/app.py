@@ -60,10 +60,12 @@ class App:
         loader = threading.Thread(target=self._try_model, daemon=True)
         loader.start()
         try:
-            self.retriever()
+            retriever = self.retriever()
         finally:
             loader.join()
         self.engine()
+        # the words the page finishes and spells counted while no one types yet (5 s at 100,000 passages)
+        threading.Thread(target=retriever.prepare, name="word-counts", daemon=True).start()
 
     def _prime(self, model: ChatModel) -> None:
         """Evaluate the prompt's fixed opening now, not during the first question (~2 s on a CPU)."""

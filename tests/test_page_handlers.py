@@ -172,3 +172,25 @@ def test_a_tab_that_stops_typing_leaves_nothing_behind(settings_factory):
         assert len(page.typing) == 0
     finally:
         app.close()
+
+
+def test_the_page_counts_the_documents_words_after_start_up_not_at_the_first_key(settings_factory, tmp_path):
+    import time
+
+    from chatbot.remote import RemoteModel
+
+    doc = tmp_path / "mistral.md"
+    doc.write_text("Mistral AI, fondée à Paris en 2023, publie Mistral 7B.\n", encoding="utf-8")
+    model = RemoteModel("http://127.0.0.1:9/v1", model="absent")  # loads nothing
+    app = App(settings_factory(), embedder=WordHashEmbedder(), model=model)
+    try:
+        app.ingest([doc])
+        app.warm_up()  # what `serve` does before the page opens
+        retriever = app.retriever()
+        deadline = time.monotonic() + 10
+        while "_completer" not in retriever.__dict__ and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert "_completer" in retriever.__dict__  # counted in the background, ready for the first key
+        assert retriever.complete("Qui a fondé Mis") == "Qui a fondé Mistral"
+    finally:
+        app.close()
