@@ -476,6 +476,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--retrieval-only", action="store_true", help="skip the answers")
     ev.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    ev.add_argument("--from-feedback", action="store_true",
+                    help="the answers rated 👍 or 👎 in the page as the question set: your own test set, "
+                         "to measure another GGUF on")
+    ev.add_argument("--user", default=None, help="with --from-feedback: whose ratings (with --auth)")
     ev.add_argument("--embedders", nargs="*", default=None,
                     help="compare the retrieval of these embedders, each on an index of its own")
 

@@ -192,6 +192,33 @@ class Conversations:
             db.execute("UPDATE conversations SET updated = ? WHERE id = "
                        "(SELECT conversation FROM messages WHERE id = ?)", (now, mid))
 
+    def rate(self, user: str, cid: str, mid: int, liked: bool | None, correction: str = "") -> None:
+        """The reader's 👍 (`liked`) or 👎 on an answer, with what it should have said; None takes it back."""
+        self.get(user, cid)
+        with self._db() as db:
+            row = db.execute("SELECT detail FROM messages WHERE id = ? AND conversation = ? AND role = 'assistant'",
+                             (mid, cid)).fetchone()
+            if row is None:
+                raise InputError(f"no answer {mid} in this conversation.")
+            detail = json.loads(row["detail"])
+            if liked is None:
+                detail.pop("feedback", None)
+            else:
+                detail["feedback"] = {"liked": liked, "correction": correction.strip(), "at": time.time()}
+            db.execute("UPDATE messages SET detail = ? WHERE id = ?", (json.dumps(detail, ensure_ascii=False), mid))
+
+    def rated(self, user: str) -> list[tuple[str, Message]]:
+        """Every answer this user rated, with the question it answered, oldest first."""
+        out = []
+        for c in sorted(self.find(user), key=lambda c: c.created):
+            question = ""
+            for m in self.messages(user, c.id):
+                if m.role == "user":
+                    question = m.content
+                elif "feedback" in m.detail:
+                    out.append((question, m))
+        return out
+
     def messages(self, user: str, cid: str) -> list[Message]:
         self.get(user, cid)
         with self._db() as db:

@@ -18,6 +18,7 @@ answer to a question the documents cannot answer is wrong). Each is listed in th
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -32,13 +33,14 @@ from chatbot.domain import Turn
 from chatbot.errors import InputError
 from chatbot.phrasing import looks_english
 from chatbot.rag import read
-from chatbot.text import normalize
+from chatbot.text import names, normalize
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
     from chatbot.app import App
+    from chatbot.conversations import Conversations
     from chatbot.domain import Answer
     from chatbot.rag import Engine
 
@@ -57,6 +59,21 @@ class Item:
     @property
     def answerable(self) -> bool:
         return self.kind != "offtopic"
+
+
+def feedback_items(store: Conversations, user: str) -> list[Item]:
+    """The reader's own question set, from the answers they rated (`Conversations.rate`): a 👍
+    answer's names and numbers are the facts expected again (a 👍 decline: a question to decline);
+    a 👎 answer with its correction expects the correction; a 👎 one without: to be declined."""
+    items = []
+    for k, (question, m) in enumerate(store.rated(user), 1):
+        liked, correction = m.detail["feedback"]["liked"], m.detail["feedback"].get("correction", "")
+        answered = m.status == "answered"
+        facts = ([[n] for n in dict.fromkeys(names(re.sub(r"\[\d{1,2}\]", "", m.content)))] if liked and answered
+                 else [[correction]] if correction else [])
+        items.append(Item(id=f"feedback{k:03d}", question=question, kind="factual" if facts else "offtopic",
+                          facts=facts, evidence=None, docs=tuple(m.detail.get("scope") or ())))
+    return items
 
 
 def load_questions(path: Path) -> list[Item]:
@@ -305,7 +322,14 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     from chatbot.app import App
 
     qfile = Path(args.questions) if args.questions else project_root() / "tests/eval/questions.jsonl"
-    items = load_questions(qfile)
+    if getattr(args, "from_feedback", False):
+        from chatbot.conversations import LOCAL_USER, Conversations
+
+        items = feedback_items(Conversations(settings.data_dir), args.user or LOCAL_USER)
+        if not items:
+            raise InputError("no answer was rated yet: rate answers with 👍 or 👎 in the page, then run this again.")
+    else:
+        items = load_questions(qfile)
     if args.limit:
         items = items[: args.limit]
     tmp = None

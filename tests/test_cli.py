@@ -250,3 +250,27 @@ def test_eval_compares_embedders_as_json(tmp_path):
     out = json.loads(done.stdout)["embedders"][str(MINILM)]
     assert out["bm25"]["questions"] == 1 and out["bm25"]["hit@1"] == 1.0  # the name is in one passage
     assert out["_ingest_s"]["seconds"] > 0
+
+
+@pytest.mark.model
+def test_eval_from_feedback_scores_the_model_on_the_answers_the_user_rated(seeded_data_dir, tmp_path):
+    import shutil
+
+    from chatbot.conversations import LOCAL_USER, Conversations
+    from chatbot.domain import Answer
+
+    data = tmp_path / "data"
+    shutil.copytree(seeded_data_dir, data)
+    assert_clean_error(chatbot("eval", "--from-feedback", data_dir=data), "no answer was rated yet")
+    store = Conversations(data)
+    cid, mid = store.ask(LOCAL_USER, None, "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?")
+    store.answer(mid, Answer("q", "Le directeur est Jingren Zhou [1].", False, "m"))
+    store.rate(LOCAL_USER, cid, mid, True)
+    _, mid = store.ask(LOCAL_USER, cid, "Quelle est la capitale de l'Australie ?")
+    store.answer(mid, Answer("q", "Canberra.", False, "m"))
+    store.rate(LOCAL_USER, cid, mid, False)  # should have declined
+    done = chatbot("eval", "--from-feedback", "--json", data_dir=data)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)["figures"]
+    assert figures["on_topic"] == 1 and figures["off_topic"] == 1
+    assert figures["right"] == 1.0 and figures["declined_off_topic"] == 1.0  # the small model agrees with the user

@@ -133,3 +133,31 @@ def test_a_conversation_exported_for_libreoffice_and_word_has_its_citations_as_f
     # and the product's own reader finds the answers' text in it
     text = read_document(path).text
     assert "7 milliards" in text and "Pinson compte" in text
+
+
+def test_rated_answers_become_the_readers_own_question_set(tmp_path):
+    from chatbot.evaluate import feedback_items
+
+    store = Conversations(tmp_path)
+    cid, first = store.ask("alice", None, "Combien de paramètres compte Martinet ?", ["rapport.pdf"])
+    store.answer(first, _answer("Combien de paramètres compte Martinet ?", "Le modèle Martinet compte 7 milliards [1]."),
+                 scope=["rapport.pdf"])
+    _, second = store.ask("alice", cid, "Qui a fondé Hirondelle ?")
+    store.answer(second, _answer("Qui a fondé Hirondelle ?", "Claire Fontaine [1]."))
+    _, third = store.ask("alice", cid, "Où est Pinson ?")
+    store.answer(third, _answer("Où est Pinson ?", "À Nantes [1]."))
+    store.rate("alice", cid, first, True)
+    store.rate("alice", cid, second, False, correction="Jean Dupont")
+    store.rate("alice", cid, third, False)
+    with pytest.raises(InputError):
+        store.rate("alice", cid, 999, True)
+    with pytest.raises(InputError):  # another user's conversation
+        store.rate("bob", cid, first, True)
+    items = feedback_items(store, "alice")
+    assert [(i.question, i.kind, i.facts, i.docs) for i in items] == [
+        ("Combien de paramètres compte Martinet ?", "factual", [["Martinet"], ["7"]], ("rapport.pdf",)),
+        ("Qui a fondé Hirondelle ?", "factual", [["Jean Dupont"]], ()),  # what it should have said
+        ("Où est Pinson ?", "offtopic", [], ()),  # 👎 without a correction: to be declined
+    ]
+    store.rate("alice", cid, third, None)  # taken back
+    assert len(feedback_items(store, "alice")) == 2 and feedback_items(store, "bob") == []

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -155,6 +156,15 @@ def test_every_conversation_button_is_clicked_stop_rename_export_and_delete(seed
         with _browser() as page:
             _open(page, url)
             assert "Jingren Zhou" in _ask(page, CTO, 1)
+            # 👍 on the answer: kept with it, for `chatbot eval --from-feedback`
+            page.get_by_role("button", name="J'aime").last.click()
+            from chatbot.conversations import LOCAL_USER, Conversations
+
+            deadline = time.monotonic() + 10
+            while not Conversations(data).rated(LOCAL_USER) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            [(question, rated)] = Conversations(data).rated(LOCAL_USER)
+            assert question == CTO and rated.detail["feedback"]["liked"] is True
             # « Arrêter » while the next answer is on its way: no answer comes, the question is kept as stopped
             page.fill("#question textarea", "Quels sont les avantages de l'IA open source pour les entreprises ?")
             page.click("#send")

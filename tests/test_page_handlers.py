@@ -194,3 +194,13 @@ def test_the_page_counts_the_documents_words_after_start_up_not_at_the_first_key
         assert retriever.complete("Qui a fondé Mis") == "Qui a fondé Mistral"
     finally:
         app.close()
+
+
+def test_a_thumb_on_an_answer_is_kept_with_it_for_the_users_own_test_set(page):
+    cid, mid = page.store.ask("alice", None, "Qui a fondé Mistral AI ?")
+    page.store.stop(mid, "Mistral AI a été fondée à Paris", status="answered")
+    page.rate(cid, SimpleNamespace(index=1, liked=False, value=None), _as("alice"))  # the answer's bubble
+    page.rate(cid, SimpleNamespace(index=0, liked=True, value=None), _as("alice"))  # the question's: nothing
+    [(question, answer)] = page.store.rated("alice")
+    assert question == "Qui a fondé Mistral AI ?" and answer.detail["feedback"]["liked"] is False
+    assert page.store.rated("bob") == []

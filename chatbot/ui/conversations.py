@@ -58,6 +58,17 @@ class ConversationsPanel(Shared):
             self.store.delete(user, cid)
         return {**self.new_conversation(), "conversations": self.listed(user, search, None)}
 
+    def rate(self, cid: str | None, evt: gr.LikeData, request: gr.Request | None) -> None:
+        """👍 or 👎 on an answer of the conversation shown (the bubble's place in it); kept with
+        the answer, per user, for `chatbot eval --from-feedback`."""
+        if not cid:
+            return
+        user = self.user_of(request)
+        index = evt.index if isinstance(evt.index, int) else evt.index[0]
+        messages = self.store.messages(user, cid)
+        if 0 <= index < len(messages) and messages[index].role == "assistant":
+            self.store.rate(user, cid, messages[index].id, evt.liked if isinstance(evt.liked, bool) else None)
+
     def remember_scope(self, cid: str | None, scope: list[str] | None, request: gr.Request | None) -> None:
         if cid:
             self.store.set_scope(self.user_of(request), cid, chosen(scope))

@@ -224,6 +224,7 @@ def build(app: App) -> gr.Blocks:
         on(w["rename"].click, page.rename_conversation, ["conversation", "title", "search"], ["conversations"])
         on(w["delete"].click, page.delete_conversation, ["conversation", "search"], fresh)
         on(w["scope"].input, page.remember_scope, ["conversation", "scope"], [])
+        on(w["chat"].like, page.rate, ["conversation"], [], queue=False)
         on(w["upload"].upload, page.upload, ["upload"], ["library", "upload_status", "cancel"],
            concurrency_id="ingest").then(named(page.documents_changed, ["scope"]), w["scope"], w["scope"],
                                          api_visibility="private")

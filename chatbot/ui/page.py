@@ -18,6 +18,7 @@ class Page(ChatPanel, ConversationsPanel, DocumentsPanel):
 # How Gradio knows to pass the request (its user and tab) and the clicked cell to a handler: by
 # the parameter's type, read at run time (the annotations above are strings).
 for _name in ("respond", "speculate", "open_conversation", "search_conversations", "rename_conversation",
-              "delete_conversation", "remember_scope", "on_load"):
+              "delete_conversation", "remember_scope", "on_load", "rate"):
     getattr(Page, _name).__annotations__["request"] = gr.Request
 Page.pick.__annotations__["evt"] = gr.SelectData
+Page.rate.__annotations__["evt"] = gr.LikeData
