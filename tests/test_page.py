@@ -226,7 +226,7 @@ def test_a_bad_upload_shows_an_error_and_keeps_the_index(page, tmp_path):
     page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('❌')",
                            timeout=60_000)
     status = page.inner_text("#upload-status")
-    assert "❌" in status and "binary" in status
+    assert "❌ ancien.txt : semble être un fichier binaire, pas un texte .txt." in status  # said in French
     answer = ask(page, "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?", 1)
     assert "Jingren Zhou" in answer
 

@@ -1,4 +1,6 @@
-"""What the page writes in an answer's bubble, without a browser."""
+"""What the page writes — an answer's bubble, its sources, the indexing messages — without a browser."""
+
+import re
 
 from chatbot.domain import Answer, Source, Timings
 from chatbot.phrasing import DECLINE
@@ -32,3 +34,23 @@ def test_a_source_shows_its_passage_once_between_its_neighbours():
                        lambda doc, pos: (neighbours.get(pos - 1, ""), neighbours.get(pos + 1, "")))
     assert out.count("Martinet") == 1 and out.count("licence libre") == 1
     assert "Hirondelle est à Lyon." in out and "Il parle 42 langues." in out
+
+
+def test_every_indexing_message_of_the_damaged_folder_is_said_in_french_in_the_page(tmp_path):
+    from chatbot.indexing import index_files
+    from chatbot.store import ChromaStore
+    from chatbot.ui.french import en_francais
+    from damaged import make
+    from fakes import WordHashEmbedder
+
+    make(tmp_path / "docs")
+    (tmp_path / "docs" / "mort.md").symlink_to(tmp_path / "absent.md")
+    store, memory = ChromaStore(tmp_path / "db", embedder="word-hash", dim=32), tmp_path / "failed.json"
+    first = index_files(store, WordHashEmbedder, [tmp_path / "docs"], size=500, overlap=1, failures=memory)
+    again = index_files(store, WordHashEmbedder, [tmp_path / "docs"], size=500, overlap=1, failures=memory)
+    for name, msg in first.failed + again.failed:
+        said = en_francais(msg)
+        assert said.startswith(f"{name} : ") and said != msg, msg
+        plain = re.sub(r"\(.*\)", "", said)  # the reader's own words, in parentheses, stay as it wrote them
+        assert not any(w in plain for w in ("Open it", "not read", "cannot", "holds", "file")), said
+    assert en_francais("x.md: something no reader says.") == "x.md: something no reader says."  # kept as written

@@ -18,6 +18,7 @@ from chatbot.domain import Turn
 from chatbot.errors import ChatbotError
 from chatbot.indexing import Progress, Report
 from chatbot.ingest import SUFFIXES
+from chatbot.ui.french import en_francais
 from chatbot.ui.shared import Shared, Updates, chosen
 
 LIBRARY_COLUMNS = ["Document", "Type", "Pages", "Passages", "OCR", "Ajouté le"]
@@ -170,14 +171,14 @@ class DocumentsPanel(Shared):
             if "error" in result:
                 for dest in staged:
                     dest.unlink(missing_ok=True)
-                yield {"library": self.library(), "upload_status": f"❌ {result['error']}", "cancel": hide}
+                yield {"library": self.library(), "upload_status": f"❌ {en_francais(result['error'])}", "cancel": hide}
                 return
             report = result["report"]
         lines = [f"❌ {r}" for r in refused]
         if report:
             for name, msg in report.failed:
                 (self.uploads / name).unlink(missing_ok=True)
-                lines.append(f"❌ {msg}")
+                lines.append(f"❌ {en_francais(msg)}")
             for name in report.added + report.updated:
                 lines.append(f"✅ {name} indexé{upload_notes(report, name)}")
             for name in report.unchanged:
