@@ -75,6 +75,13 @@ class Message:
     created: float
     detail: dict = field(default_factory=dict)  # an answer's sources, timings, model, embedder, scope…
 
+    @property
+    def said(self) -> str:
+        """What became of an answer that was not simply given (« réponse retirée : why »); "" else."""
+        status = STATUS.get(self.status, "")
+        reason = self.detail.get("reason")
+        return f"{status} : {reason}" if status and reason else status
+
 
 class Conversations:
     """The conversation store of one data folder. Safe to use from several threads and processes."""
@@ -255,10 +262,9 @@ class Conversations:
             if m.role == "user":
                 out += [f"## {m.content}", ""]
                 continue
-            said = STATUS.get(m.status, "")
             out += [m.content or "*(pas de réponse)*", ""]
-            if said:
-                out += [f"*({said}{' : ' + m.detail['reason'] if m.detail.get('reason') else ''})*", ""]
+            if m.said:
+                out += [f"*({m.said})*", ""]
             if m.detail.get("retracted"):
                 out += [f"> ~~{m.detail['retracted']}~~", ""]
             for stored in m.detail.get("sources", []):

@@ -18,7 +18,6 @@ answer to a question the documents cannot answer is wrong). Each is listed in th
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from chatbot.config import Settings, project_root
 from chatbot.domain import Turn
 from chatbot.errors import InputError
+from chatbot.grounding import split_claims
 from chatbot.phrasing import looks_english
 from chatbot.rag import read
 from chatbot.text import names, normalize
@@ -69,7 +69,8 @@ def feedback_items(store: Conversations, user: str) -> list[Item]:
     for k, (question, m) in enumerate(store.rated(user), 1):
         liked, correction = m.detail["feedback"]["liked"], m.detail["feedback"].get("correction", "")
         answered = m.status == "answered"
-        facts = ([[n] for n in dict.fromkeys(names(re.sub(r"\[\d{1,2}\]", "", m.content)))] if liked and answered
+        said = " ".join(body for body, _ in split_claims(m.content))  # without its [n]
+        facts = ([[n] for n in dict.fromkeys(names(said))] if liked and answered
                  else [[correction]] if correction else [])
         items.append(Item(id=f"feedback{k:03d}", question=question, kind="factual" if facts else "offtopic",
                           facts=facts, evidence=None, docs=tuple(m.detail.get("scope") or ())))

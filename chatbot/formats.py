@@ -68,6 +68,9 @@ def _parse(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Elem
     """An archive's XML member, inflated and parsed a megabyte at a time: bounded in bytes
     (whatever its header says) and in elements, which is what a tree costs in memory (200 MB of
     « <a/> » is 50 million elements, 4.7 GiB as a tree)."""
+    too_big = IngestError(f"{name}: {member} inflates to more than {MAX_XML_BYTES // 2**20} MiB; not read.")
+    if archive.getinfo(member).file_size > MAX_XML_BYTES:  # said by its header: refused unread
+        raise too_big
     parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("start",))
     root: ElementTree.Element | None = None
     read = elements = 0
@@ -75,7 +78,7 @@ def _parse(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Elem
         while block := f.read(1 << 20):
             read += len(block)
             if read > MAX_XML_BYTES:
-                raise IngestError(f"{name}: {member} inflates to more than {MAX_XML_BYTES // 2**20} MiB; not read.")
+                raise too_big
             parser.feed(block)
             for event in parser.read_events():
                 root = root if root is not None else _element(event)
@@ -107,9 +110,6 @@ class _Zip:
     def xml(self, member: str) -> ElementTree.Element:
         if member not in self.names:
             raise KeyError(f"{member} is missing")
-        if self.archive.getinfo(member).file_size > MAX_XML_BYTES:
-            raise IngestError(f"{self.name}: {member} inflates to more than "
-                              f"{MAX_XML_BYTES // 2**20} MiB; not read.")
         return _parse(self.archive, member, self.name)
 
     def rels(self, member: str) -> dict[str, str]:

@@ -286,7 +286,8 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
     found_kind = not kind
     said = False  # whether some sentence adds, from its window, what the question does not give
     # the ask's words, and those of the document it points at (« d'après la FAQ »), said again say nothing
-    own = set(analyze(core)) | set(analyze(" ".join(pointers(question)))) | FILLER
+    pointed = " ".join(pointers(question))
+    own = set(analyze(core)) | set(analyze(pointed)) | FILLER
     for body, cites in claims:
         facts = [f for f in dict.fromkeys(names(body)) if normalize(f) not in worded]
         if not facts and not cites:
@@ -307,7 +308,7 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
         if body.rstrip().endswith("?"):
             continue  # the question asked back (« Oui, les modèles sont-ils … ? ») says nothing
         said = (said or bool((set(analyze(body)) - own) & set(analyze(joined)))
-                or any(_in(f, joined) for f in facts if not _in(f, core) and not _in(f, " ".join(pointers(question)))))
+                or any(_in(f, joined) for f in facts if not _in(f, core) and not _in(f, pointed)))
     pool = " ".join(seen_windows)
     absent = [n for n in wanted if not _in(n, pool)]
     if claims and absent:

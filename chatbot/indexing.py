@@ -9,7 +9,6 @@ stored exactly once. A file that cannot be read is reported and changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -24,6 +23,7 @@ from chatbot.domain import Passage
 from chatbot.errors import ChatbotError, IngestError
 from chatbot.ingest import Document, chunk, find_files, fingerprint, read_document
 from chatbot.protocols import Embedder, Store
+from chatbot.provision import sha256_file
 from chatbot.text import sentences
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,12 @@ class Report:
         r.ocr = {k: tuple(v) for k, v in r.ocr.items()}
         r.empty = {k: tuple(v) for k, v in r.empty.items()}
         return r
+
+    def fail(self, name: str, why: str) -> None:
+        """A file that failed, and why: nothing of it is indexed, so nothing of how it was read is told."""
+        self.failed.append((name, why))
+        for notes in (self.encodings, self.ocr, self.empty):
+            notes.pop(name, None)
 
     def notes(self) -> list[str]:
         """What the user should know about the files that were read: encodings, OCR, empty pages."""
@@ -165,7 +171,7 @@ def index_files(
     files = find_files(paths, skipped)
     for name, why in skipped:
         if why.startswith("a link to nothing"):
-            report.failed.append((name, f"{name}: {why}. Mend or remove the link."))
+            report.fail(name, f"{name}: {why}. Mend or remove the link.")
         else:
             report.unfollowed.append(f"{name}: {why}")
     if names:
@@ -180,7 +186,7 @@ def index_files(
             on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k, files=len(files)))
         known = failed_before.unchanged(path, name)
         if known:
-            report.failed.append((name, known))
+            report.fail(name, known)
             if on_progress is not None:
                 on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k,
                                      files=len(files), skipped=known))
@@ -203,10 +209,8 @@ def index_files(
             if not isinstance(e, IngestError):
                 log.debug("reading %s failed", name, exc_info=True)  # the traceback, for whoever logs debug
             why = str(e) if isinstance(e, IngestError) else unreadable(name, e)
-            report.failed.append((name, why))
+            report.fail(name, why)
             failed_before.remember(path, name, why)
-            for notes in (report.encodings, report.ocr, report.empty):
-                notes.pop(name, None)  # a file that failed after it was read: nothing of it is indexed
             if on_progress is not None:
                 on_progress(Progress(0, 0, name, time.perf_counter() - t0, reading=True, file=k,
                                      files=len(files), skipped=why))
@@ -226,7 +230,7 @@ def index_files(
     t0, done = time.perf_counter(), 0
     try:
         for k, (name, passages, fp, held, info) in enumerate(todo):
-            parts, per_sentence, embedded = [], [], 0
+            parts, per_sentence = [], []
             try:
                 for i in range(0, len(passages), SLICE):
                     if cancel is not None and cancel.is_set():
@@ -235,7 +239,6 @@ def index_files(
                     vectors, by_sentence = embed(loaded, passages[i : i + SLICE], with_sentences=with_sentences)
                     parts.append(vectors)
                     per_sentence += by_sentence
-                    embedded += len(vectors)
                     done += len(parts[-1])
                     if bar is not None:
                         bar.update(len(parts[-1]))
@@ -248,10 +251,8 @@ def index_files(
                 log.debug("embedding %s failed", name, exc_info=True)
                 why = (f"{name}: cannot be indexed: the embedding model failed on it ({type(e).__name__}: "
                        f"{(str(e).splitlines() or [''])[0][:160]}). Leave it out, or report it with the file.")
-                report.failed.append((name, why))
-                for notes in (report.encodings, report.ocr, report.empty):
-                    notes.pop(name, None)
-                done += len(passages) - embedded  # the progress counts it as done
+                report.fail(name, why)
+                done += len(passages) - sum(map(len, parts))  # the progress counts it as done
                 if on_progress is not None:
                     on_progress(Progress(done, total, name, time.perf_counter() - t0, skipped=why))
                 continue
@@ -284,21 +285,13 @@ class Failures:
             except (OSError, ValueError):
                 self.known = {}  # unreadable: nothing remembered, every file read again
 
-    @staticmethod
-    def _digest(path: Path) -> str:
-        h = hashlib.sha256()
-        with path.open("rb") as f:
-            while block := f.read(1 << 20):
-                h.update(block)
-        return h.hexdigest()
-
     def unchanged(self, path: Path, name: str) -> str:
         """Why the file failed before, said again, when its bytes are the same; "" otherwise."""
         known = self.known.get(name)
         if self.path is None or not known:
             return ""
         try:
-            same = self._digest(path) == known.get("sha256")
+            same = sha256_file(path) == known.get("sha256")
         except OSError:
             return ""
         return f"{known['why']} (Unchanged since it failed: not read again.)" if same else ""
@@ -307,7 +300,7 @@ class Failures:
         if self.path is None:
             return
         try:
-            self.known[name] = {"sha256": self._digest(path), "why": why}
+            self.known[name] = {"sha256": sha256_file(path), "why": why}
             self.changed = True
         except OSError:
             pass

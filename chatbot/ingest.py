@@ -72,6 +72,10 @@ def find_files(paths: Iterable[Path], skipped: list[tuple[str, str]] | None = No
             found.append((root, shown(root.name)))
             continue
         seen, under = {os.path.realpath(root)}, []
+
+        def named(p: Path, top: Path = root) -> str:
+            return shown(p.relative_to(top).as_posix())
+
         for folder, dirs, files in os.walk(root, followlinks=True):
             here = Path(folder)
             for d in sorted(dirs):
@@ -79,8 +83,7 @@ def find_files(paths: Iterable[Path], skipped: list[tuple[str, str]] | None = No
                 if real in seen:  # a loop, or a folder reached by another way already
                     dirs.remove(d)
                     if skipped is not None and (here / d).is_symlink():
-                        skipped.append((shown((here / d).relative_to(root).as_posix()),
-                                        "a link back to a folder read already: not followed"))
+                        skipped.append((named(here / d), "a link back to a folder read already: not followed"))
                 else:
                     seen.add(real)
             dirs.sort()
@@ -91,9 +94,8 @@ def find_files(paths: Iterable[Path], skipped: list[tuple[str, str]] | None = No
                 if f.is_file():
                     under.append(f)
                 elif skipped is not None and f.is_symlink():
-                    skipped.append((shown(f.relative_to(root).as_posix()),
-                                    f"a link to nothing ({os.readlink(f)}): not read"))
-        found += [(f, shown(f.relative_to(root).as_posix())) for f in sorted(under)]
+                    skipped.append((named(f), f"a link to nothing ({os.readlink(f)}): not read"))
+        found += [(f, named(f)) for f in sorted(under)]
     return found
 
 

@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import escape
 
-from chatbot.conversations import STATUS, Conversation, Message
+from chatbot.conversations import Conversation, Message
 from chatbot.domain import Source
 
 _NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -59,10 +59,8 @@ def conversation_odt(conv: Conversation, messages: Sequence[Message]) -> bytes:
             continue
         sources = {s.n: s for s in (Source.from_json(d) for d in m.detail.get("sources", []))}
         body.append(f"<text:p>{_answer(m.content, sources, notes) if m.content else '(pas de réponse)'}</text:p>")
-        said = STATUS.get(m.status, "")
-        if said:
-            reason = f" : {m.detail['reason']}" if m.detail.get("reason") else ""
-            body.append(f"<text:p>({escape(said + reason)})</text:p>")
+        if m.said:
+            body.append(f"<text:p>({escape(m.said)})</text:p>")
     content = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_NS}><office:body>'
                f"<office:text>{''.join(body)}</office:text></office:body></office:document-content>")
     out = io.BytesIO()

@@ -290,9 +290,10 @@ class Engine:
             return "le modèle hésitait à répondre d'après ces extraits."
         if not o.grounding:
             return ""
-        whole = bool(attributed(question))  # « d'après IBM »: the cited document must name IBM
+        # « d'après IBM »: the cited document must name IBM, anywhere in it
+        documents = {p.doc: self.searcher.document(p.doc) for p in passages} if attributed(question) else {}
         evidence = [Evidence(p.n, e.hit.passage.text, e.hit.passage.title, self.searcher.lead(e.hit.passage),
-                             self.searcher.document(p.doc) if whole else "")
+                             documents.get(p.doc, ""))
                     for p, e in zip(passages, excerpts, strict=True)]
         return check(question, text, evidence, opening=FRENCH_OPENING).reason
 

@@ -225,13 +225,13 @@ def build(app: App) -> gr.Blocks:
         on(w["delete"].click, page.delete_conversation, ["conversation", "search"], fresh)
         on(w["scope"].input, page.remember_scope, ["conversation", "scope"], [])
         on(w["chat"].like, page.rate, ["conversation"], [], queue=False)
-        on(w["upload"].upload, page.upload, ["upload"], ["library", "upload_status", "cancel"],
-           concurrency_id="ingest").then(named(page.documents_changed, ["scope"]), w["scope"], w["scope"],
-                                         api_visibility="private")
+        uploaded = on(w["upload"].upload, page.upload, ["upload"], ["library", "upload_status", "cancel"],
+                      concurrency_id="ingest")
+        on(uploaded.then, page.documents_changed, ["scope"], ["scope"])
         on(w["cancel"].click, page.cancel_ingest, [], ["upload_status"], queue=False)
         on(w["library"].select, page.pick, ["library"], ["to_remove", "remove"], queue=False)
-        on(w["remove"].click, page.remove, ["to_remove"], ["library", "upload_status", "to_remove", "remove"]
-           ).then(named(page.documents_changed, ["scope"]), w["scope"], w["scope"], api_visibility="private")
+        removed = on(w["remove"].click, page.remove, ["to_remove"], ["library", "upload_status", "to_remove", "remove"])
+        on(removed.then, page.documents_changed, ["scope"], ["scope"])
         on(w["load"].click, page.load_model, ["model"], ["model_status", "status"])
 
         def ask(question: str, history: list[dict] | None = None, docs: list[str] | None = None) -> dict:
