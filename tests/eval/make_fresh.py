@@ -1,4 +1,4 @@
-"""Writes fresh_a.jsonl, fresh_b.jsonl, fresh_d.jsonl and fresh_e.jsonl: sets on the seeds that no setting is chosen on.
+"""Writes fresh_a.jsonl, fresh_b.jsonl, fresh_d.jsonl, fresh_e.jsonl and fresh_f.jsonl: sets on the seeds that no setting is chosen on.
 
 fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
 « pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
@@ -14,6 +14,9 @@ fresh_e: questions answered by yes or no (« est-ce que… », « … est-il… 
 source (« d'après IBM », « selon Dave Nielsen »), lowercase questions without punctuation or accents
 and with typos, long questions with a context sentence first, things described, « pourquoi » in
 other words, one in English, false premises beyond « pourquoi », and near-misses in the same styles.
+fresh_f: more of every shape at once: yes-or-no questions (some answered « non », one lowercase), keyword
+queries (with a typo, without accents), long questions with a context sentence first, things described,
+« pourquoi » in other words, one in English, false premises, and near-misses in the same styles.
 
 A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
 is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
@@ -405,3 +408,95 @@ E.near("Mon chef veut savoir ce que pense Kate Soule de Stable Diffusion. Tu as 
 E.near("le ministre du numérique, il a quel âge ?", [], style="described")
 E.near("Quel chiffre d'affaires Alibaba Cloud a-t-il réalisé ?", ["milliards"])
 E.write("fresh_e.jsonl")
+
+
+# ---------------------------------------------------------------- fresh_f: every shape at once
+F = Set("f")
+kw = "keyword"
+F.ask(yn, "Est-ce que Granite 3.0 peut servir pour des applications commerciales ?",
+      [["sans restriction", "oui"]], D2,
+      "peuvent être utilisés pour la recherche et les applications commerciales sans restriction")
+F.ask(yn, "Google est-il favorable à une IA fermée ?", [["oui", "approche fermée"]], D0,
+      "Google, Microsoft et OpenAI sont favorables à une approche fermée")
+F.ask(yn, "Llama 2 est-il en open source ?", [["oui", "sont en open source"]], D4, "Des modèles comme Meta’s Llama 2 sont en open source")
+F.ask(yn, "Est-ce que Mistral AI publie des modèles qu'on peut modifier librement ?", [["oui", "télécharger"]], D2,
+      "que les développeurs peuvent télécharger et modifier librement")
+F.ask(yn, "Les modèles Granite prennent-ils en charge plus de 100 langages de programmation ?", [["116", "oui"]], D2,
+      "Prenant en charge 116 langages de programmation")
+F.ask(yn, "La lettre de Mozilla a-t-elle été publiée après le sommet ?", [["veille"]], D3,
+      "Une lettre ouverte de Mozilla a été publiée la veille de ce sommet")
+F.ask(yn, "est ce que stable diffusion impose des limites aux createurs", [["sans limitation", "non"]], D1,
+      "créer des œuvres d’art sans limitation")
+F.ask(yn, "Les entreprises qui utilisent l'IA open source dépendent-elles d'un fournisseur particulier ?",
+      [["ne sont pas dépendantes", "neutralité", "non"]], D0,
+      "la neutralité de l’IA open source garantit que les organisations ne sont pas dépendantes d’un fournisseur")
+F.ask(kw, "granite langages programmation combien", [["116"]], D2, "116 langages de programmation")
+F.ask(kw, "dave bergmann fonction", [["rédacteur principal"]], D2, "rédacteur principal chez IBM Think")
+F.ask(kw, "secteurs ia open source", [["santé", "finance", "éducation"]], D0,
+      "dans des secteurs tels que la santé, la finance et l’éducation")
+F.ask(kw, "prochain sommet securite ia lieu", [["Paris"]], D3, "prévu à Paris en cette fin d’année")
+F.ask(kw, "bibliotheques open source exemples chercheurs", [["TensorFlow", "PyTorch"]], D1,
+      "des bibliothèques comme TensorFlow et PyTorch")
+F.ask(kw, "andreesen khosla desaccord", [["open source", "ouverture", "propriété privée"]], D4,
+      "Marc Andreessen et Vinod Khosla qui s’opposent sur la question")
+F.ask(kw, "derive donnees consequence", [["efficacité", "fiabilité", "ruiner"]], D0,
+      "la dérive des données et les erreurs d’étiquetage peuvent ruiner l’efficacité et la fiabilité des modèles")
+F.ask(lg, "Je rédige une fiche pour les nouveaux arrivants. Dans l'article sur l'IA générative, quels avantages "
+          "l'histoire de l'open source montre-t-elle ?",
+      [["collaborations", "innovations", "personnalisation", "transparence"]], D4,
+      "collaborations, innovations, personnalisation, transparence et soutien de la communauté")
+F.ask(lg, "Notre comité d'éthique se réunit demain. Qu'est-ce que Mozilla a demandé en plus des investissements ?",
+      [["contrôle", "responsabilisation"]], D3, "appelé à un contrôle et à une responsabilisation accrue du public")
+F.ask(lg, "On réfléchit pour une petite PME qui n'a pas de gros budget. Que pourraient envisager les petites "
+          "entreprises selon l'article sur Granite ?", [["plus petites", "alternatives"]], D2,
+      "pourraient envisager des alternatives open source plus petites et plus efficaces")
+F.ask(lg, "Je prépare un atelier sur la régulation. Qui pourrait établir des normes pour une utilisation "
+          "responsable de l'IA open source ?", [["consortiums internationaux"]], D1,
+      "des consortiums internationaux pourraient se pencher sur l’établissement de normes")
+F.ask(lg, "Mon directeur pense que l'open source est risqué. Quelles dérives les observateurs craignent-ils avec "
+          "les modèles modifiés ?", [["désinformation", "logiciels malveillants"]], D2,
+      "comme la génération de désinformation ou la création de logiciels malveillants")
+F.ask(lg, "Pour un dossier de presse, j'ai besoin du contexte. Où se tenait le sommet sur l'IA où Jean-Noël Barrot "
+          "s'est exprimé ?", [["Bletchley Park"]], D3, "lors du sommet sur l'IA à Bletchley Park")
+F.ask(ds, "le rédacteur d'IBM Think, il dit qu'une petite modification serait trouvée par qui ?",
+      [["quelqu'un", "20 000"]], D2, "si 20 000 personnes manipulent le code de votre modèle, quelqu'un finira")
+F.ask(ds, "le programme d'IBM Research dirigé par Kate Soule s'appelle comment ?", [["Data and Model Factory"]], D2,
+      "directrice du programme Data and Model Factory chez IBM Research")
+F.ask(ds, "le groupe dont Jingren Zhou est directeur technologique, c'est lequel ?", [["Alibaba"]], D3,
+      "Jingren Zhou, Directeur technologique d'Alibaba Cloud Intelligence")
+F.ask(ds, "le chatbot qui a montré des moments de chamboulements, c'est lequel ?", [["ChatGPT"]], D3,
+      "ChatGPT nous a montré qu’il y a des moments de chamboulements")
+F.ask(ds, "la plateforme d'IBM où on trouve aussi les modèles Granite, elle s'appelle comment ?", [["watsonx"]], D2,
+      "IBM watsonx.ai")
+F.ask(ds, "l'exemple d'adaptation régionale cité pour le fine-tuning, c'est quoi ?", [["dialectes régionaux"]], D1,
+      "comme les dialectes régionaux dans le traitement du langage naturel")
+F.ask(why, "Pour quelle raison l'IA générative a-t-elle connu une croissance sans pareille ?",
+      [["communauté open-source", "communauté"]], D3,
+      "ont été développées au sein d'une communauté open-source et c’est pour cela que leur croissance est sans pareille")
+F.ask(why, "Pourquoi Google et Microsoft préfèrent-ils une approche fermée ?", [["sécurité", "utilisation abusive"]], D0,
+      "invoquant des inquiétudes concernant la sécurité et l’utilisation abusive de l’IA")
+F.ask(why, "Qu'est-ce qui pousse Alibaba à investir dans l'IA explicable ?", [["transparence", "équité"]], D3,
+      "afin d'accroître la transparence et l'équité des algorithmes")
+F.ask(why, "Pourquoi les coûts des technologies propriétaires posent-ils problème aux startups ?", [["barrière"]], D1,
+      "peuvent constituer une barrière à l’entrée pour les startups")
+F.ask("english", "Who leads the Data and Model Factory program at IBM Research?", [["Kate Soule"]], D2,
+      "explique Kate Soule, directrice du programme Data and Model Factory")
+F.premise("Pourquoi Meta a-t-il gardé ses modèles Llama fermés ?", ["open source"], D2,
+          "La sortie par Meta de ses modèles Llama open source")
+F.premise("Pourquoi IBM a-t-il entraîné Granite sur des contenus protégés par le droit d'auteur ?",
+          ["jeux de données publics", "GitHub Code Clean"], D2,
+          "en utilisant des jeux de données publics tels que GitHub Code Clean et StarCoder")
+F.premise("Pourquoi Dave Nielsen pense-t-il que l'open source va réduire les revenus ?",
+          ["plus de revenus"], D2, "et générer plus de revenus")
+F.premise("Est-ce que Jean-Noël Barrot veut écarter l'open source ?", ["personne ne devrait"], D3,
+          "personne ne devrait")
+F.premise("Pourquoi Kate Soule travaille-t-elle chez Meta ?", ["IBM Research", "IBM"], D2,
+          "directrice du programme Data and Model Factory chez IBM Research")
+F.near("Combien de paramètres compte Llama 2 ?", ["34", "milliards"])
+F.near("mistral ai date creation", ["2000"], style="keyword")
+F.near("Stable Diffusion est-il développé par Google ?", ["oui", "Google"], style="yesno")
+F.near("Je fais une veille pour mon DG. Quel budget Mozilla consacre-t-il à la science ouverte ?", ["milliards"],
+       style="long")
+F.near("la ministre qui a remplacé Jean-Noël Barrot, c'est qui ?", [], style="described")
+F.near("Quelle entreprise a racheté Hugging Face ?", ["IBM", "Meta"])
+F.write("fresh_f.jsonl")
