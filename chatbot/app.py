@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, cast
 
 from chatbot.ahead import ReadAhead
 from chatbot.config import Settings, project_root
+from chatbot.domain import Options
 from chatbot.errors import ChatbotError
 from chatbot.indexing import Report, index_files
+from chatbot.phrasing import DECLINE
 from chatbot.prompts import Prompts
-from chatbot.rag import Engine, Options, system_prompt
+from chatbot.rag import Engine
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -69,7 +71,7 @@ class App:
 
     def _prime(self, model: ChatModel) -> None:
         """Evaluate the prompt's fixed opening now, not during the first question (~2 s on a CPU)."""
-        system = system_prompt(Prompts(project_root() / "prompts"))
+        system = Prompts(project_root() / "prompts").system(DECLINE)
         with model.lock:
             model.prime(system)
 

@@ -134,3 +134,22 @@ class Answer:
 class Turn:
     role: str  # "user" or "assistant"
     content: str
+
+
+@dataclass
+class Options:
+    """What an answer is asked with: how much is searched and read, how the model writes, and
+    when an answer is declined."""
+
+    top_k: int = 4
+    max_tokens: int = 320
+    temperature: float = 0.0
+    seed: int = 0
+    context_chars: int = 500
+    min_coverage: float = 0.5
+    min_dense: float = 0.18
+    history_turns: int = 2
+    grounding: bool = True  # retract an answer whose sentences do not stand on what they cite
+    max_decline_p: float = 0.08  # decline when the model's first token leans this much to declining
+    docs: tuple[str, ...] = ()  # search only these documents (all when empty)
+    by_meaning: bool = False  # excerpts chosen by the sentences' stored vectors too (context.select)

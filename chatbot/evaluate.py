@@ -32,7 +32,7 @@ from chatbot.domain import Turn
 from chatbot.errors import InputError
 from chatbot.grounding import split_claims
 from chatbot.phrasing import looks_english
-from chatbot.rag import read
+from chatbot.prompts import read
 from chatbot.text import names, normalize
 
 if TYPE_CHECKING:

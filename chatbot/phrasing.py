@@ -24,6 +24,13 @@ _REFUSAL = re.compile(
 _FOLLOW_UP = PRONOUNS | ENGLISH_PRONOUNS
 
 
+def decline(docs: Sequence[str] = ()) -> str:
+    """The fixed sentence, saying which documents were searched when the question was limited."""
+    if not docs:
+        return DECLINE
+    return f"{DECLINE[:-1]} choisis ({', '.join(docs)})."
+
+
 def guess(partial: str) -> str:
     """The question being typed, as it would read if it were sent now: a question ends with a
     question mark (in French, after a space)."""

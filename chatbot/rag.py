@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
 
 from chatbot.ahead import ReadAhead, Reading
 from chatbot.citations import CitationStream
 from chatbot.context import select
-from chatbot.domain import Answer, GenStats, Hit, Source, Timings, Turn
+from chatbot.domain import Answer, GenStats, Hit, Options, Source, Timings, Turn
 from chatbot.errors import InputError
 from chatbot.grounding import (
     Evidence,
@@ -39,6 +38,7 @@ from chatbot.phrasing import (
     DECLINE,
     FRENCH_OPENING,
     clean_question,
+    decline,
     guess,
     is_refusal,
     looks_english,
@@ -46,58 +46,9 @@ from chatbot.phrasing import (
     standalone,
     unsupported,
 )
-from chatbot.prompts import Prompts
+from chatbot.prompts import Prompts, read, window
 from chatbot.protocols import ChatModel, ReadsAhead, Searcher
 from chatbot.text import names, normalize
-
-
-@dataclass
-class Options:
-    top_k: int = 4
-    max_tokens: int = 320
-    temperature: float = 0.0
-    seed: int = 0
-    context_chars: int = 500
-    min_coverage: float = 0.5
-    min_dense: float = 0.18
-    history_turns: int = 2
-    grounding: bool = True  # retract an answer whose sentences do not stand on what they cite
-    max_decline_p: float = 0.08  # decline when the model's first token leans this much to declining
-    docs: tuple[str, ...] = ()  # search only these documents (all when empty)
-    by_meaning: bool = False  # excerpts chosen by the sentences' stored vectors too (context.select)
-
-
-def decline(options: Options) -> str:
-    """The fixed sentence, saying which documents were searched when the question was limited."""
-    if not options.docs:
-        return DECLINE
-    return f"{DECLINE[:-1]} choisis ({', '.join(options.docs)})."
-
-
-def read(source: Source) -> str:
-    """What the model reads of an excerpt: its text, and its document's title (the prompt gives
-    it with the document's first excerpt), where an answer may take a name from (a byline)."""
-    return f"{source.title} {source.text}" if source.title else source.text
-
-
-def system_prompt(prompts: Prompts) -> str:
-    """The fixed instructions every prompt opens with."""
-    return prompts.render("system", decline=DECLINE)
-
-
-def window(history: Sequence[Turn], n: int) -> list[Turn]:
-    """The earlier exchanges a prompt keeps: the last n to 2n - 1, the first one kept moving n
-    exchanges at a time. From one question to the next the prompt then keeps its beginning, and
-    llama.cpp reads an exchange once as history, not again with every question (a window that
-    slides by one exchange changes the prompt right after the instructions: measured with the
-    1.5B in MEASUREMENTS.md)."""
-    if n <= 0:
-        return []
-    starts = [i for i, t in enumerate(history) if t.role == "user"]
-    if len(starts) <= n:
-        return list(history)
-    first = (len(starts) - n) // n * n
-    return list(history[starts[first]:])
 
 
 class Engine:
@@ -107,7 +58,7 @@ class Engine:
         self.model = model
         self.prompts = prompts
         self.options = options
-        self.system = system_prompt(prompts)
+        self.system = prompts.system(DECLINE)
         self.speculator = speculator or ReadAhead()  # see ahead.py
         self._ahead: tuple[tuple, list[Hit]] | None = None  # the last read-ahead's search and its hits
 
@@ -191,7 +142,7 @@ class Engine:
         question = self.searcher.spell(typed)  # as the documents spell its words
         query, hits, retrieval_ms = self.retrieve(question, history, o.top_k, o.docs)
         timings = Timings(retrieval_ms=retrieval_ms)
-        declined = decline(o)
+        declined = decline(o.docs)
         excerpts, passages = self.excerpts(query, hits, o)
         model_name = str(getattr(self.model, "path", self.model.name))
         if not self.relevant(query, hits, o):

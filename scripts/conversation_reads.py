@@ -1,5 +1,5 @@
 """How many prompt tokens llama.cpp reads for each question of one conversation, with the kept
-exchanges moving n at a time (rag.window) against a window sliding by one exchange.
+exchanges moving n at a time (prompts.window, as the engine uses it) against a window sliding by one exchange.
 
 Asks the same follow-up questions, in one conversation, under each way in turn (the model loaded
 once; the first question of each run reads the same prompt). Prints one line per question and

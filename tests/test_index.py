@@ -270,8 +270,9 @@ def test_a_pdf_page_is_stored_and_cited(tmp_path):
     from test_ingest import _tiny_pdf
     from test_rag_logic import ScriptedModel
 
+    from chatbot.domain import Options
     from chatbot.prompts import Prompts
-    from chatbot.rag import Engine, Options
+    from chatbot.rag import Engine
 
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.domain import Source, Turn
+from chatbot.domain import Options, Source, Turn
 from chatbot.errors import ConfigError
 from chatbot.phrasing import DECLINE
 from chatbot.prompts import NAMES, Prompts
-from chatbot.rag import Engine, Options
+from chatbot.rag import Engine
 from conftest import ROOT
 
 FOLDER = ROOT / "prompts"
@@ -105,7 +105,7 @@ def test_a_stray_dollar_in_a_prompt_file_is_an_error_not_a_crash(tmp_path):
 
 
 def test_the_kept_exchanges_move_two_at_a_time_so_the_prompt_keeps_its_beginning():
-    from chatbot.rag import window
+    from chatbot.prompts import window
 
     history: list[Turn] = []
     kept = []

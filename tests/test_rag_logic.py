@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from chatbot.context import select
-from chatbot.domain import Hit, Passage, Turn
+from chatbot.domain import Hit, Options, Passage, Turn
 from chatbot.phrasing import DECLINE, looks_english, standalone, unsupported
 from chatbot.prompts import Prompts
-from chatbot.rag import Engine, Options
+from chatbot.rag import Engine
 from chatbot.retrieve import Retriever
 from fakes import WordHashEmbedder
 
