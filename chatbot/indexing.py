@@ -40,6 +40,8 @@ class Report:
     empty: dict[str, tuple[int, ...]] = field(default_factory=dict)  # pages, slides, sheets with no text
     cancelled: list[str] = field(default_factory=list)  # documents left as they were by a cancel
     unfollowed: list[str] = field(default_factory=list)  # links to folders not followed (loops), and why
+    cut: dict[str, int] = field(default_factory=dict)  # files over MAX_PASSAGES: how many passages they held
+    garbled: dict[str, int] = field(default_factory=dict)  # parts of a file left out as unreadable, per file
     passages: int = 0
 
     @property
@@ -60,7 +62,7 @@ class Report:
     def fail(self, name: str, why: str) -> None:
         """A file that failed, and why: nothing of it is indexed, so nothing of how it was read is told."""
         self.failed.append((name, why))
-        for notes in (self.encodings, self.ocr, self.empty):
+        for notes in (self.encodings, self.ocr, self.empty, self.cut, self.garbled):
             notes.pop(name, None)
 
     def notes(self) -> list[str]:
@@ -71,6 +73,10 @@ class Report:
         out += [f"{name}: {_pages(p)} read by OCR" for name, p in self.ocr.items()]
         out += [f"{name}: {_pages(p)} held no text (nothing indexed from {'it' if len(p) == 1 else 'them'})"
                 for name, p in self.empty.items()]
+        out += [f"{name}: {n} part{'s' if n > 1 else ''} left out: {'they hold' if n > 1 else 'it holds'} "
+                "bytes that read as replacement characters, not text (damaged?)" for name, n in self.garbled.items()]
+        out += [f"{name}: only its first {MAX_PASSAGES:,} passages of {n:,} were indexed (the most one file "
+                "gives); split it to index the rest" for name, n in self.cut.items()]
         return out
 
     def summary(self) -> str:
@@ -120,6 +126,7 @@ class Cancelled(Exception):
 
 
 SLICE = 32  # passages embedded between two progress reports and cancel checks
+MAX_PASSAGES = 10_000  # passages indexed of one file (about 8 MB of distinct text): its time stays bounded
 
 
 def embed(embedder: Embedder, passages: Sequence[Passage], *, with_sentences: bool = True
@@ -199,12 +206,17 @@ def index_files(
                 report.ocr[name] = doc.ocr_pages
             if doc.empty_pages:
                 report.empty[name] = doc.empty_pages
+            if doc.garbled:
+                report.garbled[name] = doc.garbled
             fp = fingerprint(doc, size=size, overlap=overlap)
             held = existing.get(name)
             if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:
                 report.unchanged.append(name)
                 continue
             passages = chunk(doc, size=size, overlap=overlap)
+            if len(passages) > MAX_PASSAGES:
+                report.cut[name] = len(passages)
+                passages = passages[:MAX_PASSAGES]
         except Exception as e:  # noqa: BLE001 - a reader's failure is this file's, never the run's
             if not isinstance(e, IngestError):
                 log.debug("reading %s failed", name, exc_info=True)  # the traceback, for whoever logs debug

@@ -22,12 +22,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatbot.domain import Passage
 from chatbot.errors import IngestError
 from chatbot.formats import Block, html_blocks
 from chatbot.text import normalize, sentence_spans
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,7 @@ class Document:
     headings: tuple[tuple[int, int, str], ...] = ()  # (offset, level 1-6, text)
     ocr_pages: tuple[int, ...] = ()  # pages (from 1) read by OCR
     empty_pages: tuple[int, ...] = ()  # pages, slides or sheets with no text at all
+    garbled: int = 0  # parts (chapters, pages, blocks) left out: bytes read as characters, not text
     structured: bool = False  # headings come from the file's markup, not from guessing
 
     @property
@@ -113,12 +117,15 @@ def read_document(path: Path, name: str | None = None) -> Document:
         raise IngestError(
             f"{name}: unsupported file type '{suffix or 'none'}'. Supported: {', '.join(SUFFIXES)}."
         )
+    too_big = IngestError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; split it first.")
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise too_big  # not read at all
         raw = path.read_bytes()
     except OSError as e:
         raise IngestError(f"{name}: cannot be read ({e.strerror}).") from e
-    if len(raw) > MAX_FILE_BYTES:
-        raise IngestError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; split it first.")
+    if len(raw) > MAX_FILE_BYTES:  # grew while it was read
+        raise too_big
     if suffix == ".pdf":
         blocks, ocr_pages, empty = _pdf_blocks(raw, name)
         return _document(name, blocks, path, ocr_pages=ocr_pages, empty=empty)
@@ -180,7 +187,7 @@ def _document(name: str, blocks: list[Block], path: Path, *, encoding: str = "",
     title = headings[0][2] if structured and headings and headings[0][0] == 0 else _title(text, path)
     return Document(name=name, text=text, title=title, encoding=encoding, marks=tuple(marks),
                     headings=tuple(headings), ocr_pages=ocr_pages, empty_pages=empty,
-                    structured=structured)
+                    garbled=garbled, structured=structured)
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
@@ -256,9 +263,11 @@ def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tu
                 raise IngestError(f"{name}: the PDF is protected by a password. Open it with its password, "
                                   "save a copy without protection (print it to PDF), and add that copy.")
             texts = [page.extract_text() or "" for page in reader.pages]
+            scans = [i for i, t in enumerate(texts) if len(t.strip()) < MIN_PAGE_CHARS]
+            for i in scans:  # pypdf gives no text for a stream past its limit: said, not read by OCR
+                _within_limits(reader.pages[i], i + 1, name)
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise IngestError(f"{name}: not a readable PDF ({e}).") from e
-    scans = [i for i, t in enumerate(texts) if len(t.strip()) < MIN_PAGE_CHARS]
     read_by_ocr: list[int] = []
     if scans and ocr.languages():
         for i, t in ocr.pdf_pages_text(raw, scans, name).items():
@@ -271,6 +280,20 @@ def _pdf_blocks(raw: bytes, name: str) -> tuple[list[Block], tuple[int, ...], tu
     blocks = [Block(t, part=f"p. {i}", number=i) for i, t in enumerate(texts, 1)]
     empty = tuple(i for i, t in enumerate(texts, 1) if not t.strip())
     return blocks, tuple(read_by_ocr), empty
+
+
+def _within_limits(page: PageObject, number: int, name: str) -> None:
+    """Refuse a page whose content inflates past pypdf's limit (a stream made to exhaust memory)."""
+    from pypdf import filters
+    from pypdf.errors import LimitReachedError
+
+    try:
+        contents = page.get_contents()
+        if contents is not None:
+            contents.get_data()
+    except LimitReachedError as e:
+        raise IngestError(f"{name}: page {number} inflates past {filters.ZLIB_MAX_OUTPUT_LENGTH // 2**20} MiB "
+                          "once decompressed (a file made to exhaust memory?); not read.") from e
 
 
 class _Named(logging.Handler):

@@ -244,13 +244,21 @@ class ChromaStore:
             self._touch()
 
     def load(self) -> tuple[list[Passage], np.ndarray, dict[str, np.ndarray]]:
-        """Every passage with its vector, in a stable order (document, position), and its
-        sentences' vectors by passage id (none for a passage indexed before they were kept)."""
+        """Every passage of every whole document with its vector, in a stable order (document,
+        position), and its sentences' vectors by passage id (none for a passage indexed before
+        they were kept)."""
         got = self._get(include=["documents", "metadatas", "embeddings"])
         rows = sorted(
             zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True),
             key=lambda r: (r[2]["doc"], r[2]["position"]),
         )
+        # a document written part way (a run killed between two batches) is not searched until
+        # the next ingest completes it: every passage of one version, as many as it has
+        held: dict[str, list[tuple[str, int]]] = {}
+        for _, _, m, _ in rows:
+            held.setdefault(m["doc"], []).append((m["fingerprint"], m["count"]))
+        whole = {d for d, v in held.items() if len(set(v)) == 1 and len(v) == v[0][1]}
+        rows = [r for r in rows if r[2]["doc"] in whole]
         passages = [
             Passage(
                 id=i, doc=m["doc"], text=t, position=m["position"], start=m["start"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+import zlib
 from pathlib import Path
 
 FRENCH = "Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011."
@@ -59,6 +60,62 @@ def _pdf(text: str = FRENCH) -> bytes:
     return bytes(out)
 
 
+def _pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (1 is the catalog), with a right table of objects."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _pdf_bomb() -> bytes:
+    """A page whose content stream is 160 KB compressed and 150 MB inflated."""
+    stream = zlib.compress(b" " * 150_000_000, 9)
+    return _pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+                    b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n"
+                    + stream + b"\nendstream"])
+
+
+def _pdf_loop() -> bytes:
+    """A page tree whose pages are itself."""
+    return _pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
+
+
+def _pdf_locked() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf())))
+    writer.encrypt("secret", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _epub(chapters: list[bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr("META-INF/container.xml",
+                   "<container xmlns='urn:oasis:names:tc:opendocument:xmlns:container'><rootfiles>"
+                   "<rootfile full-path='content.opf' media-type='application/oebps-package+xml'/>"
+                   "</rootfiles></container>")
+        z.writestr("content.opf", "<package xmlns='http://www.idpf.org/2007/opf'><manifest>"
+                   + "".join(f"<item id='c{i}' href='c{i}.xhtml' media-type='application/xhtml+xml'/>"
+                             for i in range(len(chapters)))
+                   + "</manifest><spine>" + "".join(f"<itemref idref='c{i}'/>" for i in range(len(chapters)))
+                   + "</spine></package>")
+        for i, body in enumerate(chapters):
+            z.writestr(f"c{i}.xhtml", b"<?xml version='1.0' encoding='utf-8'?><html xmlns='http://www.w3.org/1999/"
+                       b"xhtml'><body><p>" + body + b"</p></body></html>")
+    return out.getvalue()
+
+
 def _corrupt_deflate(raw: bytes) -> bytes:
     """The zip's compressed data damaged where it holds the main XML (the directory intact)."""
     z = zipfile.ZipFile(io.BytesIO(raw))
@@ -94,11 +151,22 @@ def make(folder: Path) -> dict[str, str]:
         "utf16-impair.txt": (FRENCH.encode("utf-16-le") + b"\x00", "UTF-16 with an odd byte"),
         "nul.md": (b"\x00" * 500, "zero bytes"),
         "zip.epub": (_zip({"mimetype": "application/epub+zip"}), "an epub with no book"),
+        "bombe-flux.pdf": (_pdf_bomb(), "a content stream of 150 MB once inflated"),
+        "boucle.pdf": (_pdf_loop(), "a page tree that holds itself"),
+        "verrou.pdf": (_pdf_locked(), "protected by a password"),
+        "bombe.docx": (_docx("<w:p>" + "<a/>" * 6_000_000 + "</w:p>"), "6 million XML elements in 100 KB"),
+        "chapitre-bruit.epub": (_epub([FRENCH.encode(), _noise(4000).replace(b"<", b" ").replace(b"&", b" ")]),
+                                "a chapter of random bytes beside a good one: the good one read"),
+        "ligne.txt": (" ".join(f"Le relevé {i} de la station {i % 97} donne {i * 7 % 1000} mm." for i in range(6000))
+                      .encode(), "one line of 300 KB, every sentence distinct: read"),
     })
     names: dict[str, str] = {}
     for name, (raw, what) in files.items():
         (folder / name).write_bytes(raw)
         names[name] = what
+    with open(folder / "trop-gros.txt", "wb") as f:  # over the size limit, and sparse: it costs no disk
+        f.truncate(51 * 2**20)
+    names["trop-gros.txt"] = "over the size limit"
     odd = folder.as_posix().encode() + b"/caf\xe9-latin1.txt"  # a name in latin-1 bytes, not UTF-8
     Path(odd.decode("utf-8", "surrogateescape")).write_bytes(FRENCH.encode())
     names["caf\ufffd-latin1.txt"] = "a name that is not UTF-8, text readable"

@@ -8,15 +8,20 @@ import pytest
 
 from conftest import EMBEDDER, MINILM, SEEDS, SMALL_LLM
 
+# runs a command and says, last on stderr, the peak memory (KiB) of the process it ran
+PEAK = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+        "print('peak', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)")
 
-def chatbot(*args, data_dir=None, env=None, timeout=600):
+
+def chatbot(*args, data_dir=None, env=None, timeout=600, peak=False):
     import os
 
     e = dict(os.environ, CHATBOT_MODEL=str(SMALL_LLM), CHATBOT_EMBED_MODEL=str(EMBEDDER))
     if data_dir:
         e["CHATBOT_DATA_DIR"] = str(data_dir)
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "chatbot", *args], capture_output=True,
+    measured = [sys.executable, "-c", PEAK] if peak else []
+    return subprocess.run([*measured, sys.executable, "-m", "chatbot", *args], capture_output=True,
                           text=True, env=e, timeout=timeout)
 
 
@@ -166,22 +171,26 @@ def test_a_file_no_reader_expects_costs_that_file_only(tmp_path):
 
 
 def test_a_folder_of_damaged_files_of_every_kind_costs_each_of_them_only(tmp_path):
-    """The generated folder (tests/damaged.py): 43 damaged, hostile or oddly named files beside a
-    good one. Each is refused with its name and why, or read despite its damage; no traceback;
-    run again, nothing is read again."""
+    """The generated folder (tests/damaged.py): 50 damaged, hostile or oddly named files beside a
+    good one. Each is refused with its name and why, or read despite its damage; no traceback; the
+    run's memory stays bounded (bombs of XML and of compressed streams among them); run again,
+    nothing is read again."""
     from damaged import make
 
     docs = tmp_path / "docs"
     damaged = make(docs)
     (docs / "bon.md").write_text("# Bon\n\nLe modèle Martinet est publié sous licence Apache 2.0.\n", encoding="utf-8")
     env = {"CHATBOT_EMBED_MODEL": str(MINILM)}
-    done = chatbot("ingest", str(docs), data_dir=tmp_path / "data", env=env)
+    done = chatbot("ingest", str(docs), data_dir=tmp_path / "data", env=env, peak=True)
     out = done.stdout + done.stderr
     assert "Traceback" not in out and done.returncode == 3, out
+    assert int(done.stderr.split("peak ")[-1]) < 1.5 * 2**20, out  # KiB: under 1.5 GiB, the embedder included
     skipped = [line for line in done.stderr.splitlines() if line.startswith("skipped ")]
-    read = {"bon.md", "xref.pdf", "moitie.rtf", "profond.docx", "profond.html", "caf\ufffd-latin1.txt"}
+    read = {"bon.md", "xref.pdf", "moitie.rtf", "profond.docx", "profond.html", "caf\ufffd-latin1.txt",
+            "chapitre-bruit.epub", "ligne.txt"}
     assert f"{len(read)} added" in done.stdout and f"{len(damaged) + 1 - len(read)} failed" in done.stdout, out
     assert sorted(line.split()[1].rstrip(":") for line in skipped) == sorted(set(damaged) - read), skipped
+    assert "chapitre-bruit.epub: 1 part left out" in done.stderr + done.stdout, out
     again = chatbot("ingest", str(docs), data_dir=tmp_path / "data", env=env)
     assert again.returncode == 3 and "Traceback" not in again.stdout + again.stderr
     assert again.stderr.count("not read again") == len(damaged) + 1 - len(read), again.stderr

@@ -150,6 +150,72 @@ def test_identical_passages_are_returned_once(tmp_path):
     assert [h.passage.text for h in hits] == [text]
 
 
+def test_a_document_killed_between_two_writes_is_not_searched_until_the_next_ingest_completes_it(tmp_path):
+    """Over 512 passages a document is written in batches; the process killed right after the
+    first leaves nothing of it to search, the other document whole, and the next run completes it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "grand.txt").write_text(" ".join(f"Le modèle numéro {i} est publié à Lyon en {1900 + i}."
+                                             for i in range(1300)), encoding="utf-8")
+    (docs / "court.txt").write_text("Le modèle Héron est publié à Brest.", encoding="utf-8")
+    db = tmp_path / "db"
+    head = f"""
+import os, signal, sys, json; sys.path.insert(0, {str(Path(__file__).parent)!r})
+from pathlib import Path
+from chatbot.indexing import index_files
+from chatbot.store import ChromaStore
+from fakes import WordHashEmbedder
+store = ChromaStore(Path({str(db)!r}), embedder="word-hash", dim=32)
+"""
+    ingest = head + f"""
+if sys.argv[1] == "kill":
+    upsert = store._col.upsert
+    def once(**kw):
+        upsert(**kw)
+        if len(kw["ids"]) == 512:  # the first batch of the large document is written
+            os.kill(os.getpid(), signal.SIGKILL)
+    store._col.upsert = once
+r = index_files(store, WordHashEmbedder, [Path({str(docs)!r})], size=100, overlap=0)
+print(json.dumps([r.added, r.updated, r.unchanged]))
+"""
+    check = head + """
+passages, vectors, _ = store.load()
+print(json.dumps({"docs": store.documents(), "searched": sorted({p.doc for p in passages}),
+                  "passages": len(passages), "vectors": len(vectors)}))
+"""
+
+    def run(script, *args):
+        return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+
+    killed = run(ingest, "kill")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    partial = json.loads(run(check).stdout)
+    grand = partial["docs"]["grand.txt"]
+    assert grand["stored"] == 512 < grand["expected"]  # written part way ...
+    assert partial["searched"] == ["court.txt"] and partial["passages"] == partial["vectors"] == 1  # ... not searched
+    added, updated, unchanged = json.loads(run(ingest, "again").stdout)
+    assert "grand.txt" in added + updated and unchanged == ["court.txt"]
+    final = json.loads(run(check).stdout)
+    assert final["searched"] == ["court.txt", "grand.txt"]
+    assert final["docs"]["grand.txt"]["stored"] == final["docs"]["grand.txt"]["expected"] == final["passages"] - 1
+
+
+def test_a_file_past_the_passage_cap_is_cut_there_and_says_so(tmp_path, monkeypatch):
+    import chatbot.indexing
+
+    monkeypatch.setattr(chatbot.indexing, "MAX_PASSAGES", 5)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "long.txt").write_text(" ".join(f"Phrase numéro {i} du journal." for i in range(40)), encoding="utf-8")
+    store = _store(tmp_path / "db")
+    report = index_files(store, WordHashEmbedder, [docs], size=60, overlap=0)
+    assert report.added == ["long.txt"] and report.cut["long.txt"] > 5
+    assert store.documents()["long.txt"]["stored"] == 5
+    assert any("long.txt: only its first" in n and "split it" in n for n in report.notes())
+    again = index_files(store, WordHashEmbedder, [docs], size=60, overlap=0)
+    assert again.unchanged == ["long.txt"]  # the cut file is whole as indexed: not read into the index again
+
+
 def test_killed_mid_ingest_then_rerun_leaves_every_document_once(tmp_path):
     # Each step runs in a process of its own: an embedded Chroma belongs to one process at a time.
     docs = _docs(tmp_path / "docs", 40)

@@ -51,6 +51,23 @@ def test_upload_indexes_what_it_can_read_and_names_what_it_refuses(page, tmp_pat
     assert scope["choices"] == ["granite.txt", "mistral.md"] and scope["value"] == ["mistral.md"]
 
 
+def test_an_upload_says_in_french_what_of_a_file_was_left_out(page, tmp_path, monkeypatch):
+    import chatbot.indexing
+    import chatbot.ui.documents
+    from damaged import _epub, _noise
+
+    monkeypatch.setattr(chatbot.indexing, "MAX_PASSAGES", 3)
+    monkeypatch.setattr(chatbot.ui.documents, "MAX_PASSAGES", 3)
+    book, log = tmp_path / "livre.epub", tmp_path / "journal.txt"
+    book.write_bytes(_epub([b"Le projet Hirondelle est une coop\xc3\xa9rative fond\xc3\xa9e \xc3\xa0 Lyon.",
+                            _noise(4000).replace(b"<", b" ").replace(b"&", b" ")]))
+    log.write_text("\n\n".join(f"Le relevé {i} de la station donne {i * 7} mm de pluie ce jour-là." * 12
+                                for i in range(20)), encoding="utf-8")
+    message = list(page.upload([str(book), str(log)]))[-1]["upload_status"]
+    assert "✅ livre.epub indexé (1 partie illisible laissée de côté)" in message, message
+    assert "✅ journal.txt indexé (seuls ses 3 premiers passages sur" in message, message
+
+
 def test_a_row_clicked_is_chosen_then_removed(page):
     rows = page.library()
     picked = page.pick(rows, SimpleNamespace(index=[0, 3]))

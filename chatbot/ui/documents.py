@@ -16,7 +16,7 @@ import gradio as gr
 from chatbot.app import App
 from chatbot.domain import Turn
 from chatbot.errors import ChatbotError
-from chatbot.indexing import Progress, Report
+from chatbot.indexing import MAX_PASSAGES, Progress, Report
 from chatbot.ingest import SUFFIXES
 from chatbot.ui.french import en_francais
 from chatbot.ui.shared import Shared, Updates, chosen
@@ -63,6 +63,10 @@ def _pages(pages: Sequence[int]) -> str:
     return ("p. " if len(pages) == 1 else "pp. ") + ", ".join(map(str, pages))
 
 
+def _count(n: int) -> str:
+    return f"{n:_}".replace("_", "\u202f")  # 10 000, as French writes it
+
+
 def upload_notes(report: Report, name: str) -> str:
     """What the reader should know about one indexed file, in French: encoding, OCR, empty pages."""
     notes = []
@@ -74,6 +78,13 @@ def upload_notes(report: Report, name: str) -> str:
     if name in report.empty:
         notes.append(f"{_pages(report.empty[name])} sans texte, non indexé"
                      f"{'es' if len(report.empty[name]) > 1 else 'e'}")
+    if name in report.garbled:
+        n = report.garbled[name]
+        notes.append(f"{n} partie{'s' if n > 1 else ''} illisible{'s' if n > 1 else ''} laissée{'s' if n > 1 else ''} "
+                     "de côté")
+    if name in report.cut:
+        notes.append(f"seuls ses {_count(MAX_PASSAGES)} premiers passages sur {_count(report.cut[name])} sont "
+                     "indexés ; découpez-le pour indexer la suite")
     return f" ({' ; '.join(notes)})" if notes else ""
 
 
