@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -197,10 +199,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     app = _app(args)
     paths = [Path(p) for p in args.paths] or [project_root() / "seeds"]
     show = _ProgressPrinter()
-    report, count, by_page = owner.ingest(
-        app, paths, rebuild=args.rebuild, on_progress=show,
-        waiting=lambda holder: print(f"waiting: another process ({holder}) is writing the index…",
-                                     file=sys.stderr, flush=True))
+    with _reader_log(Path(app.settings.data_dir) / "ingest.log", verbose=args.verbose) as told:
+        report, count, by_page = owner.ingest(
+            app, paths, rebuild=args.rebuild, on_progress=show,
+            waiting=lambda holder: print(f"waiting: another process ({holder}) is writing the index…",
+                                         file=sys.stderr, flush=True))
     show(None)
     if not (report.added or report.updated or report.unchanged or report.failed or report.cancelled):
         from chatbot.ingest import SUFFIXES
@@ -216,9 +219,52 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for note in report.notes():
         print(f"note: {note}")
     print(f"{report.summary()}; the index holds {count} passages.")
+    if told.count and not args.verbose:
+        print(f"note: what the readers raised for {told.count} of them is in {app.settings.data_dir}/ingest.log "
+              "(--verbose shows it here)", file=sys.stderr)
     if report.failed:
         return SOME_FAILED if report.changed or report.unchanged else 1
     return 0
+
+
+class _Told(logging.Handler):
+    """Counts the files whose reader failed in a way no message of ours foresaw."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += record.exc_info is not None
+
+
+@contextlib.contextmanager
+def _reader_log(path: Path, *, verbose: bool) -> Iterator[_Told]:
+    """While files are indexed, what a reader raised unforeseen (its traceback) goes to a log file
+    in the data folder, and to the terminal with --verbose; yields the count of such files."""
+    logger = logging.getLogger("chatbot.indexing")
+    told = _Told()
+    handlers: list[logging.Handler] = [told]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(path, encoding="utf-8", delay=True))
+    except OSError:
+        pass  # a read-only data folder: the index will say so
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for h in handlers[1:]:
+        h.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    for h in handlers:
+        logger.addHandler(h)
+    try:
+        yield told
+    finally:
+        for h in handlers:
+            logger.removeHandler(h)
+            h.close()
+        logger.setLevel(level)
 
 
 class _ProgressPrinter:
@@ -436,6 +482,8 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="*", help="files or folders (text, Markdown, HTML, PDF, office "
                                                "documents, e-books, images)")
     ing.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
+    ing.add_argument("--verbose", action="store_true",
+                     help="show what a reader raised for a file it failed on (always kept in DATA/ingest.log)")
 
     for name, fn, text in (("search", cmd_search, "show the passages retrieved for a question"),
                            ("ask", cmd_ask, "answer a question from the documents")):

@@ -161,6 +161,13 @@ def test_a_file_no_reader_expects_costs_that_file_only(tmp_path):
     skipped = [i for i, line in enumerate(lines) if line.startswith("skipped")]
     assert len(skipped) == 1 and "b.docx" in lines[skipped[0]], done.stderr
     assert skipped[0] < min(i for i, line in enumerate(lines) if line.startswith("indexing")), done.stderr  # told at once
+    # what the reader raised is kept for whoever reports it, and shown with --verbose
+    assert "ingest.log (--verbose shows it here)" in done.stderr, done.stderr
+    assert "Traceback" in (tmp_path / "data" / "ingest.log").read_text(encoding="utf-8")
+    (tmp_path / "data" / "failed-files.json").unlink()  # read it again, this time saying all
+    verbose = chatbot("ingest", "--verbose", str(docs), data_dir=tmp_path / "data",
+                      env={"CHATBOT_EMBED_MODEL": str(MINILM)})
+    assert verbose.returncode == 3 and "Traceback" in verbose.stderr and "zlib.error" in verbose.stderr
     # run again: the damaged file, unchanged, is told again without being read again
     again = chatbot("ingest", str(docs), data_dir=tmp_path / "data", env={"CHATBOT_EMBED_MODEL": str(MINILM)})
     assert again.returncode == 3 and "b.docx" in again.stderr and "not read again" in again.stderr, again.stderr
