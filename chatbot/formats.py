@@ -27,6 +27,7 @@ MAX_XML_BYTES = 200 * 1024 * 1024  # a zip member this large once inflated is re
 # and one of more elements than this: a tree costs ~100 bytes an element (a 1,000-page Word file
 # holds about a million)
 MAX_XML_ELEMENTS = 5_000_000
+MAX_HTML_TAGS = 500_000  # an HTML page (or EPUB chapter) with more tags is refused: its tree would take > 0.5 GiB
 MAX_CELLS = 512  # columns kept per row; repeated empty cells of spreadsheets are not expanded
 
 
@@ -84,14 +85,19 @@ def _parse(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Elem
                 root = root if root is not None else _element(event)
                 elements += 1
             if elements > MAX_XML_ELEMENTS:
-                raise IngestError(f"{name}: {member} holds more than {MAX_XML_ELEMENTS:,} XML elements "
-                                  "(a document made to exhaust memory?); not read.".replace(",", " "))
+                raise IngestError(f"{name}: {member} holds more than {_spaced(MAX_XML_ELEMENTS)} XML elements "
+                                  "(a document made to exhaust memory?); not read.")
     parser.close()
     for event in parser.read_events():
         root = root if root is not None else _element(event)
     if root is None:
         raise ElementTree.ParseError(f"{member} holds no XML")
     return root
+
+
+def _spaced(n: int) -> str:
+    """5 000 000: a count as the messages write it."""
+    return f"{n:_}".replace("_", " ")
 
 
 def _element(event: object) -> ElementTree.Element:
@@ -111,6 +117,20 @@ class _Zip:
         if member not in self.names:
             raise KeyError(f"{member} is missing")
         return _parse(self.archive, member, self.name)
+
+    def text(self, member: str) -> str:
+        """A member as UTF-8 text, inflated a megabyte at a time up to MAX_XML_BYTES."""
+        too_big = IngestError(f"{self.name}: {member} inflates to more than {MAX_XML_BYTES // 2**20} MiB; not read.")
+        if self.archive.getinfo(member).file_size > MAX_XML_BYTES:
+            raise too_big
+        parts, read = [], 0
+        with self.archive.open(member) as f:
+            while block := f.read(1 << 20):
+                read += len(block)
+                if read > MAX_XML_BYTES:
+                    raise too_big
+                parts.append(block)
+        return b"".join(parts).decode("utf-8", errors="replace")
 
     def rels(self, member: str) -> dict[str, str]:
         """Relationship id -> archive path, for an OOXML part."""
@@ -508,7 +528,7 @@ def _epub(z: _Zip) -> list[Block]:
             continue
         member = posixpath.normpath(posixpath.join(folder, unquote(href.split("#")[0])))
         if z.has(member):
-            blocks.extend(html_blocks(z.archive.read(member).decode("utf-8", errors="replace"), body_only=True))
+            blocks.extend(html_blocks(z.text(member), body_only=True, name=f"{z.name}: {member}"))
     return blocks
 
 
@@ -643,7 +663,10 @@ _BLOCKS = frozenset("p li h1 h2 h3 h4 h5 h6 td th pre blockquote div section art
                     "figcaption caption address body tr table ul ol form".split())
 
 
-def html_blocks(html: str, *, body_only: bool = False) -> list[Block]:
+_TAG = re.compile(r"<[A-Za-z]")
+
+
+def html_blocks(html: str, *, body_only: bool = False, name: str = "the page") -> list[Block]:
     """One block per block of the page (paragraph, list item, cell, plain <div>…), in order.
 
     Text is grouped by its nearest block-level ancestor, so text that sits directly in a <div>
@@ -653,6 +676,10 @@ def html_blocks(html: str, *, body_only: bool = False) -> list[Block]:
     """
     from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction
 
+    tags = len(_TAG.findall(html))
+    if tags > MAX_HTML_TAGS:  # counted before the tree is built (about 1 KiB a tag)
+        raise IngestError(f"{name}: holds {_spaced(tags)} HTML tags, more than the {_spaced(MAX_HTML_TAGS)} read "
+                          "in one page (a page made to exhaust memory?); not read.")
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template",
                      *(["head"] if body_only else [])]):

@@ -146,7 +146,7 @@ def read_document(path: Path, name: str | None = None) -> Document:
     text, encoding = decode(raw, name, suffix)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if suffix in (".html", ".htm"):
-        blocks = html_blocks(text)
+        blocks = html_blocks(text, name=name)
     elif suffix == ".md":
         blocks = [Block(line, len(m.group(1)) if (m := _MD_HEADING.match(line)) else 0)
                   for line in text.split("\n")]

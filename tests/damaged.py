@@ -157,6 +157,7 @@ def make(folder: Path) -> dict[str, str]:
         "bombe.docx": (_docx("<w:p>" + "<a/>" * 6_000_000 + "</w:p>"), "6 million XML elements in 100 KB"),
         "chapitre-bruit.epub": (_epub([FRENCH.encode(), _noise(4000).replace(b"<", b" ").replace(b"&", b" ")]),
                                 "a chapter of random bytes beside a good one: the good one read"),
+        "balises.html": (b"<b>x</b>" * 600_000, "600,000 tags: its tree would take memory past the bound"),
         "ligne.txt": (" ".join(f"Le relevé {i} de la station {i % 97} donne {i * 7 % 1000} mm." for i in range(6000))
                       .encode(), "one line of 300 KB, every sentence distinct: read"),
     })
