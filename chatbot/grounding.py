@@ -49,7 +49,7 @@ _ASKS_WHEN = re.compile(r"^(?:et )?(?:depuis )?quand\b|\bà quelle date\b|\bwhen
 _ASKS_NUMBER = re.compile(r"\bcombien\b|\bhow (many|much|big|large|old|long)\b|\bquel(le)? (nombre|taille|"
                           r"volume|montant|chiffre|prix|co[uû]t|budget|effectif|âge)\b|\bquelle est la taille\b"
                           r"|\bquel est le (nombre|montant|chiffre|prix|co[uû]t|budget|volume)\b", re.I)
-_ASKS_PERSON = re.compile(r"^(?:et |selon vous, )?(?:qui|who)\b|\bpar qui\b|\bqui (est|sont|a|dirige|"
+_ASKS_PERSON = re.compile(r"^(?:et |selon vous, )?(?:qui|who)\b|\bpar qui\b|\bc['’]est qui\b|\bqui (est|sont|a|dirige|"
                           r"préside|pr[ée]side|fond)|\b(?:quel(?:le)?s?|which|what)\b(?: \w+)? (?:personnes?|hommes?|"
                           r"femmes?|investisseurs?|dirigeants?|fondateurs?|ministres?|responsables?|auteurs?|"
                           r"people|persons?|investors?|founders?)\b", re.I)
@@ -93,6 +93,16 @@ class Verdict:
     ok: bool
     reason: str = ""  # in French, for the person reading the answer
 
+
+
+_THRESHOLD = re.compile(r"\b(?:plus|moins|au moins|au plus|au-delà|près|environ|over|more than|less than|at least)"
+                        r"\s+(?:de\s+|d['’]\s*|than\s+)?\d[\d\s.,]*", re.I)
+
+
+def without_thresholds(question: str) -> str:
+    """The question without the numbers it compares with (« plus de 100 langages »): they are not
+    facts the documents must hold, as a number asked about would be."""
+    return _THRESHOLD.sub(" ", question)
 
 
 def ask(question: str) -> tuple[str, str]:
@@ -279,9 +289,11 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
     claims = split_claims(answer.removeprefix(opening) if opening else answer)
     core, context = ask(question)
     kind = asked(question)
-    wanted = [n for n in dict.fromkeys(names(core)) if not n[:1].isdigit() or len(n) > 1]
+    wanted = [n for n in dict.fromkeys(names(without_thresholds(core))) if not n[:1].isdigit() or len(n) > 1]
     # names only the question's context gives (« … pour ma direction sur IBM. Qui … ? »): its wording
     worded = {normalize(n) for n in names(context)} - {normalize(n) for n in names(core)}
+    # and the numbers it compares with (« plus de 100 langages »)
+    worded |= {normalize(n) for n in names(question)} - {normalize(n) for n in names(without_thresholds(question))}
     seen_windows: list[str] = []
     found_kind = not kind
     said = False  # whether some sentence adds, from its window, what the question does not give
@@ -303,8 +315,8 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
             return Verdict(False, f"« {missing[0]} » ne figure pas dans le passage cité ({where}) "
                                   "à l'endroit qui appuie la phrase.")
         seen_windows += [w for _, w in wins]
-        if kind and not found_kind:
-            found_kind = _has_kind(kind, body, core) and _has_kind(kind, joined, core)
+        if kind and not found_kind:  # a name or number the question gives, even in its context, is not the fact
+            found_kind = _has_kind(kind, body, question) and _has_kind(kind, joined, question)
         if body.rstrip().endswith("?"):
             continue  # the question asked back (« Oui, les modèles sont-ils … ? ») says nothing
         said = (said or bool((set(analyze(body)) - own) & set(analyze(joined)))

@@ -33,6 +33,7 @@ from chatbot.grounding import (
     keywords,
     pointers,
     quotations,
+    without_thresholds,
 )
 from chatbot.phrasing import (
     DECLINE,
@@ -105,6 +106,7 @@ class Engine:
         « Notre RSSI veut un point. Quels risques l'article d'IBM cite-t-il ? » asks about IBM:
         the RSSI is the person's own world. « J'ai lu un article sur Falcon. Quelle licence
         utilise-t-il ? » asks about what its context names."""
+        query = without_thresholds(query)  # « plus de 100 langages » does not ask about 100
         missing = [n for n in names(query) if not self.searcher.knows(n)]
         if not missing:
             return []

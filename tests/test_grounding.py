@@ -197,6 +197,22 @@ def test_who_is_answered_by_a_group_of_people_as_well_as_by_a_name():
     assert not v.ok
 
 
+def test_a_number_the_question_compares_with_is_its_wording_not_a_claim():
+    ev = Evidence(1, "Le projet Hirondelle compte dix-sept membres.")
+    q = "Le projet Hirondelle compte-t-il plus de 10 membres ?"
+    assert check(q, "Oui, il compte plus de 10 membres : dix-sept [1].", [ev]).ok
+    assert not check(q, "Oui, il compte plus de 12 membres [1].", [ev]).ok  # a number of its own must be there
+
+
+def test_c_est_qui_asks_for_a_name_the_question_does_not_already_give():
+    lyon = Evidence(1, "Comme l'a dit Paul Verdier, directeur de la coopérative Hirondelle, le logiciel est libre. "
+                       "Claire Pinson lui a succédé en 2024.")
+    q = "la directrice qui a remplacé Paul Verdier, c'est qui ?"
+    assert check(q, "Claire Pinson lui a succédé [1].", [lyon]).ok
+    # the name the question's description gives is no answer
+    assert not check(q, "La directrice qui a remplacé Paul Verdier est Paul Verdier [1].", [lyon]).ok
+
+
 @pytest.mark.parametrize("query,kind", [
     ("prix modeles martinet", "number"), ("nb membres hirondelle", "number"), ("date creation verdier", "date"),
     ("annee fondation hirondelle", "year"), ("licence martinet", ""), ("qui dirige verdier", "person"),

@@ -127,6 +127,14 @@ def test_a_question_naming_something_unknown_never_reaches_the_model():
     assert a.timings.prompt_tokens == 0
 
 
+def test_a_number_the_question_compares_with_is_not_a_fact_no_document_holds():
+    e, model = engine("Le projet Hirondelle compte dix-sept membres [1].")
+    a = e.ask("Le projet Hirondelle compte-t-il plus de 10 membres ?")  # 10 is in no document
+    assert not a.refused and len(model.calls) == 1
+    a = e.ask("Que s'est-il passé au projet Hirondelle en 1987 ?")  # a number asked about: declined unread
+    assert a.refused and len(model.calls) == 1
+
+
 def test_a_name_only_the_context_gives_declines_only_when_the_ask_names_nothing_known():
     e, model = engine("Le projet Hirondelle compte dix-sept membres [1].")
     # the person's own world around a question about the documents: answered
