@@ -58,10 +58,11 @@ test: lint browser ocr
 	$(PY) -m pytest -q
 
 # The quick lane while working: real files, real Chroma and the real embedder, but no chat model,
-# no browser and nothing marked slow. `make test` runs everything.
+# no browser, nothing marked slow, and (for a user other than root) nothing that needs root.
+# `make test` runs everything.
 test-fast: lint ocr
 	$(CHATBOT) models pull embeddinggemma-300m all-minilm-l6-v2
-	$(PY) -m pytest -q -m "not model and not browser and not slow"
+	$(PY) -m pytest -q -m "not model and not browser and not slow$(if $(ROOT),, and not root)"
 
 # Style, types, and which module may import which library (pyproject.toml's contracts).
 lint: install

@@ -528,7 +528,7 @@ def _epub(z: _Zip) -> list[Block]:
             continue
         member = posixpath.normpath(posixpath.join(folder, unquote(href.split("#")[0])))
         if z.has(member):
-            blocks.extend(html_blocks(z.text(member), body_only=True, name=f"{z.name}: {member}"))
+            blocks.extend(html_blocks(z.text(member), body_only=True, name=z.name, member=member))
     return blocks
 
 
@@ -666,7 +666,7 @@ _BLOCKS = frozenset("p li h1 h2 h3 h4 h5 h6 td th pre blockquote div section art
 _TAG = re.compile(r"<[A-Za-z]")
 
 
-def html_blocks(html: str, *, body_only: bool = False, name: str = "the page") -> list[Block]:
+def html_blocks(html: str, *, body_only: bool = False, name: str = "the page", member: str = "") -> list[Block]:
     """One block per block of the page (paragraph, list item, cell, plain <div>…), in order.
 
     Text is grouped by its nearest block-level ancestor, so text that sits directly in a <div>
@@ -678,7 +678,7 @@ def html_blocks(html: str, *, body_only: bool = False, name: str = "the page") -
 
     tags = len(_TAG.findall(html))
     if tags > MAX_HTML_TAGS:  # counted before the tree is built (about 1 KiB a tag)
-        raise IngestError(f"{name}: holds {_spaced(tags)} HTML tags, more than the {_spaced(MAX_HTML_TAGS)} read "
+        raise IngestError(f"{name}: {member + ' ' if member else ''}holds {_spaced(tags)} HTML tags, more than the {_spaced(MAX_HTML_TAGS)} read "
                           "in one page (a page made to exhaust memory?); not read.")
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template",

@@ -288,6 +288,7 @@ db = Path(sys.argv[1]) if len(sys.argv) > 1 else None
 """
 
 
+@pytest.mark.root  # a mount namespace of its own
 @pytest.mark.parametrize("kind", ["read-only", "full"])
 def test_a_read_only_or_full_data_folder_is_a_clear_error_and_loses_nothing(tmp_path, kind):
     data = tmp_path / "data"

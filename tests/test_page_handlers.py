@@ -121,6 +121,7 @@ def test_conversations_are_searched_renamed_reopened_scoped_and_deleted_per_user
     assert page.store.find("alice") == []
 
 
+@pytest.mark.model  # building the page names the model it loaded
 def test_every_event_gives_gradio_one_value_per_widget_it_is_wired_to(page):
     """Handlers name what they update; the wiring orders it for Gradio, one value per output:
     one too many and Gradio refuses the whole update (the conversation deleted, the page unchanged)."""

@@ -27,6 +27,12 @@ _FORMS: list[tuple[str, str]] = [
     (r"(\S+) inflates to more than (\d+) MiB; not read\.", r"\1 dépasse \2 Mio une fois décompressé : non lu."),
     (r"(\S+) holds more than ([\d ]+) XML elements \(a document made to exhaust memory\?\); not read\.",
      r"\1 contient plus de \2 éléments XML (un document fait pour épuiser la mémoire ?) : non lu."),
+    (r"((?:\S+ )?)holds ([\d ]+) HTML tags, more than the ([\d ]+) read in one page \(a page made to exhaust "
+     r"memory\?\); not read\.",
+     r"\1contient \2 balises HTML, plus que les \3 lues dans une page (une page faite pour épuiser la mémoire ?) : "
+     r"non lu."),
+    (r"page (\d+) inflates past (\d+) MiB once decompressed \(a file made to exhaust memory\?\); not read\.",
+     r"la page \1 dépasse \2 Mio une fois décompressée (un fichier fait pour épuiser la mémoire ?) : non lu."),
     (r"not an RTF file \(it does not start with \{\\rtf\)\. Open it and save it as RTF again\.",
      r"ce n'est pas un fichier RTF (il ne commence pas par {\\rtf). Ouvrez-le et enregistrez-le en RTF."),
     (r"cannot be read: (.*?) \((.*)\)\. Open it and save it again, or leave it out\.",
