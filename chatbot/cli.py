@@ -420,10 +420,11 @@ def cmd_conversations_export(args: argparse.Namespace) -> int:
     user = args.user or LOCAL_USER
     if args.format == "json":
         print(json.dumps(store.export_json(user, args.id), ensure_ascii=False, indent=2))
-    elif args.format == "odt":  # LibreOffice and Word open it: `… --format odt > conversation.odt`
-        from chatbot.odt import conversation_odt
+    elif args.format in ("odt", "docx"):  # `… --format odt > conversation.odt`, `--format docx > ….docx`
+        from chatbot.office import conversation_docx, conversation_odt
 
-        sys.stdout.buffer.write(conversation_odt(store.get(user, args.id), store.messages(user, args.id)))
+        write = conversation_odt if args.format == "odt" else conversation_docx
+        sys.stdout.buffer.write(write(store.get(user, args.id), store.messages(user, args.id)))
     else:
         print(store.export_markdown(user, args.id), end="")
     return 0
@@ -504,8 +505,8 @@ def _parser() -> argparse.ArgumentParser:
     cl.add_argument("--search", default="", help="only those whose title or messages hold this text")
     cx = csub.add_parser("export", parents=[common], help="one conversation as Markdown or JSON")
     cx.add_argument("id")
-    cx.add_argument("--format", choices=["md", "json", "odt"], default="md",
-                    help="odt: OpenDocument text, citations as footnotes (write it to a file: > name.odt)")
+    cx.add_argument("--format", choices=["md", "json", "odt", "docx"], default="md",
+                    help="odt (LibreOffice) or docx (Word): the citations as footnotes (write it to a file: > name.odt)")
     for sp, fn in ((cl, cmd_conversations_list), (cx, cmd_conversations_export)):
         sp.add_argument("--user", default=None,
                         help="whose conversations (a CHATBOT_AUTH user name; default: the local user)")

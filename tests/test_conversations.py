@@ -112,7 +112,7 @@ def test_a_conversation_exported_for_libreoffice_and_word_has_its_citations_as_f
     from odf.text import H, Note, P
 
     from chatbot.ingest import read_document
-    from chatbot.odt import conversation_odt
+    from chatbot.office import conversation_odt
 
     store = Conversations(tmp_path)
     cid, pending = store.ask("local", None, "Combien de paramètres compte Martinet ?", ["rapport.pdf"])
@@ -133,6 +133,40 @@ def test_a_conversation_exported_for_libreoffice_and_word_has_its_citations_as_f
     # and the product's own reader finds the answers' text in it
     text = read_document(path).text
     assert "7 milliards" in text and "Pinson compte" in text
+
+
+def test_a_conversation_exported_for_word_has_its_citations_as_footnotes(tmp_path):
+    import zipfile
+    from xml.etree import ElementTree
+
+    from chatbot.ingest import read_document
+    from chatbot.office import conversation_docx
+
+    store = Conversations(tmp_path)
+    cid, pending = store.ask("local", None, "Combien de paramètres compte Martinet ?", ["rapport.pdf"])
+    store.answer(pending, _answer("Combien de paramètres compte Martinet ?", "7 milliards [1], d'après le rapport [1]."))
+    _, stopped = store.ask("local", cid, "Et <Pinson> ?", ["rapport.pdf"])
+    store.stop(stopped, "Pinson compte")
+    path = tmp_path / "conversation.docx"
+    path.write_bytes(conversation_docx(store.get("local", cid), store.messages("local", cid)))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as z:
+        document = ElementTree.fromstring(z.read("word/document.xml"))
+        notes = ElementTree.fromstring(z.read("word/footnotes.xml"))
+    paragraphs = document.iter(f"{w}p")
+    styled = [("".join(t.text or "" for t in p.iter(f"{w}t")), s.get(f"{w}val"))
+              for p in paragraphs for s in p.iter(f"{w}pStyle")]
+    assert styled == [("Combien de paramètres compte Martinet ?", "Heading1"),
+                      ("Combien de paramètres compte Martinet ?", "Heading2"), ("Et <Pinson> ?", "Heading2")]
+    referenced = [r.get(f"{w}id") for r in document.iter(f"{w}footnoteReference")]
+    said = {n.get(f"{w}id"): "".join(t.text or "" for t in n.iter(f"{w}t")).strip() for n in notes}
+    assert referenced == ["1", "2"]
+    assert said["1"] == said["2"] == ("Rapport Héron (rapport.pdf, p. 12) : « Le modèle Martinet compte 7 milliards "
+                                      "de paramètres. »")
+    # the product's own reader (Word's format) finds the answers' text and headings in it
+    doc = read_document(path)
+    assert "7 milliards" in doc.text and "Pinson compte" in doc.text and "(réponse arrêtée)" in doc.text
+    assert [h[2] for h in doc.headings][:2] == ["Combien de paramètres compte Martinet ?"] * 2
 
 
 def test_rated_answers_become_the_readers_own_question_set(tmp_path):

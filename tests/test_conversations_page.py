@@ -3,6 +3,7 @@ browser, continued, exported, limited to chosen documents, and private to each u
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -127,6 +129,10 @@ def test_a_conversation_outlives_a_killed_server_is_continued_exported_and_scope
         exported = json.loads(_cli(data, "export", first, "--format", "json"))
         assert [m["role"] for m in exported["messages"]] == ["user", "assistant"] * 2
         assert exported["messages"][1]["sources"][0]["doc"] == "003_4edc3b288bac67c9.txt"
+        word = subprocess.run([sys.executable, "-m", "chatbot", "conversations", "export", first, "--format", "docx"],
+                              env=_env(data), capture_output=True, timeout=120)
+        with zipfile.ZipFile(io.BytesIO(word.stdout)) as z:  # a Word file on stdout, its citations footnotes
+            assert "003_4edc3b288bac67c9.txt" in z.read("word/footnotes.xml").decode("utf-8")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -191,7 +197,7 @@ def test_every_conversation_button_is_clicked_stop_rename_export_and_delete(seed
             assert exported["title"] == "Alibaba"
             assert [m["role"] for m in exported["messages"]] == ["user", "assistant"] * 2
             assert exported["messages"][3]["status"] == "stopped"
-            # « Exporter (LibreOffice, Word) »: an OpenDocument text, the citation a footnote
+            # « Exporter (LibreOffice .odt) »: an OpenDocument text, the citation a footnote
             with page.expect_download() as got:
                 page.click("#export-odt")
             from odf import teletype
@@ -200,6 +206,11 @@ def test_every_conversation_button_is_clicked_stop_rename_export_and_delete(seed
 
             odt = load(got.value.path())
             assert any("003_4edc3b288bac67c9.txt" in teletype.extractText(n) for n in odt.getElementsByType(Note))
+            # « Exporter (Word .docx) »: the same, as Word writes footnotes
+            with page.expect_download() as got:
+                page.click("#export-docx")
+            with zipfile.ZipFile(got.value.path()) as z:
+                assert "003_4edc3b288bac67c9.txt" in z.read("word/footnotes.xml").decode("utf-8")
             # « Supprimer la conversation »: gone from the list, and the page is a new one
             page.click("#conv-delete")
             page.wait_for_function("() => document.querySelectorAll('#conversations label').length === 0",

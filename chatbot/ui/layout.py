@@ -151,8 +151,10 @@ def build(app: App) -> gr.Blocks:
                                                        elem_id="export-md")
                     w["export_json"] = gr.DownloadButton("Exporter (JSON)", size="sm", interactive=False,
                                                          elem_id="export-json")
-                    w["export_odt"] = gr.DownloadButton("Exporter (LibreOffice, Word)", size="sm", interactive=False,
+                    w["export_odt"] = gr.DownloadButton("Exporter (LibreOffice .odt)", size="sm", interactive=False,
                                                         elem_id="export-odt")
+                    w["export_docx"] = gr.DownloadButton("Exporter (Word .docx)", size="sm", interactive=False,
+                                                         elem_id="export-docx")
             with gr.Column(scale=3):
                 w["chat"] = gr.Chatbot(label="Conversation", height=520, placeholder=EMPTY,
                                        elem_id="chat", buttons=["copy"])
@@ -206,7 +208,7 @@ def build(app: App) -> gr.Blocks:
                          api_visibility="private", **kw)
 
         asked = ["question", "chat", "conversation", "scope", "search", "temperature", "top_k", "max_tokens"]
-        exported = ["export_md", "export_json", "export_odt"]
+        exported = ["export_md", "export_json", "export_odt", "export_docx"]
         answered = ["chat", "conversation", "question", "sources", "conversations", *exported]
         ev1 = on(w["question"].submit, page.respond, asked, answered)
         ev2 = on(w["send"].click, page.respond, asked, answered)

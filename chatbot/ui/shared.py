@@ -19,7 +19,7 @@ import gradio as gr
 from chatbot.ahead import Typing
 from chatbot.app import App
 from chatbot.conversations import LOCAL_USER, Conversation, Conversations
-from chatbot.odt import conversation_odt
+from chatbot.office import conversation_docx, conversation_odt
 
 Update = dict[str, Any]  # what gr.update() makes: a widget's new properties
 Updates = dict[str, Any]  # widget name -> its new value or Update
@@ -27,7 +27,7 @@ Chat = list[dict[str, str]]  # the conversation as gr.Chatbot shows it
 
 # the widgets, by the names handlers use (`layout.build` makes them)
 NAMES = ("status", "conversation", "new", "search", "conversations", "title", "rename", "delete",
-         "export_md", "export_json", "export_odt", "chat", "question", "send", "stop", "scope", "sources", "upload",
+         "export_md", "export_json", "export_odt", "export_docx", "chat", "question", "send", "stop", "scope", "sources", "upload",
          "upload_status", "cancel", "library", "to_remove", "remove", "model", "load", "model_status",
          "temperature", "top_k", "max_tokens")
 
@@ -63,14 +63,18 @@ class Shared:
         return gr.update(choices=self.conversation_choices(user, search), value=cid)
 
     def exports(self, user: str, cid: str | None) -> Updates:
-        """Fresh Markdown, JSON and OpenDocument exports of a conversation, for the download buttons."""
+        """Fresh Markdown, JSON, OpenDocument and Word exports of a conversation, for the download buttons."""
         if cid is None:
-            return {k: gr.update(value=None, interactive=False) for k in ("export_md", "export_json", "export_odt")}
+            return {k: gr.update(value=None, interactive=False)
+                    for k in ("export_md", "export_json", "export_odt", "export_docx")}
         folder = Path(tempfile.mkdtemp(prefix="chatbot-export-"))
-        md, js, odt = (folder / f"conversation-{cid}.{x}" for x in ("md", "json", "odt"))
+        md, js, odt, docx = (folder / f"conversation-{cid}.{x}" for x in ("md", "json", "odt", "docx"))
         md.write_text(self.store.export_markdown(user, cid), encoding="utf-8")
         js.write_text(json.dumps(self.store.export_json(user, cid), ensure_ascii=False, indent=2), encoding="utf-8")
-        odt.write_bytes(conversation_odt(self.store.get(user, cid), self.store.messages(user, cid)))
+        conv, messages = self.store.get(user, cid), self.store.messages(user, cid)
+        odt.write_bytes(conversation_odt(conv, messages))
+        docx.write_bytes(conversation_docx(conv, messages))
         return {"export_md": gr.update(value=str(md), interactive=True),
                 "export_json": gr.update(value=str(js), interactive=True),
-                "export_odt": gr.update(value=str(odt), interactive=True)}
+                "export_odt": gr.update(value=str(odt), interactive=True),
+                "export_docx": gr.update(value=str(docx), interactive=True)}
