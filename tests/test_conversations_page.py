@@ -171,6 +171,15 @@ def test_every_conversation_button_is_clicked_stop_rename_export_and_delete(seed
                 time.sleep(0.1)
             [(question, rated)] = Conversations(data).rated(LOCAL_USER)
             assert question == CTO and rated.detail["feedback"]["liked"] is True
+            # 👎 instead: a field opens for what it should have said, kept with the 👎
+            page.get_by_role("button", name="Je n'aime pas").last.click()
+            page.wait_for_selector("#correction textarea", state="visible", timeout=10_000)
+            page.fill("#correction textarea", "Jingren Zhou, directeur technologique")
+            page.click("#correct")
+            page.wait_for_selector("#correction textarea", state="hidden", timeout=10_000)
+            [(_, rated)] = Conversations(data).rated(LOCAL_USER)
+            assert rated.detail["feedback"] == {**rated.detail["feedback"], "liked": False,
+                                                "correction": "Jingren Zhou, directeur technologique"}
             # « Arrêter » while the next answer is on its way: no answer comes, the question is kept as stopped
             page.fill("#question textarea", "Quels sont les avantages de l'IA open source pour les entreprises ?")
             page.click("#send")

@@ -222,3 +222,21 @@ def test_a_thumb_on_an_answer_is_kept_with_it_for_the_users_own_test_set(page):
     [(question, answer)] = page.store.rated("alice")
     assert question == "Qui a fondé Mistral AI ?" and answer.detail["feedback"]["liked"] is False
     assert page.store.rated("bob") == []
+
+
+def test_a_thumb_down_opens_a_field_for_what_the_answer_should_have_said(page):
+    from chatbot.evaluate import feedback_items
+
+    cid, mid = page.store.ask("alice", None, "Qui a fondé Mistral AI ?")
+    page.store.stop(mid, "Mistral AI a été fondée à Paris", status="answered")
+    opened = page.rate(cid, SimpleNamespace(index=1, liked=False, value=None), _as("alice"))
+    assert opened["correction"]["visible"] is True and opened["corrected"] == (cid, mid)
+    closed = page.correct(opened["corrected"], "Arthur Mensch, Guillaume Lample et Timothée Lacroix", _as("alice"))
+    assert closed["correction"]["visible"] is False and closed["corrected"] is None
+    [item] = feedback_items(page.store, "alice")
+    assert item.facts == [["Arthur Mensch, Guillaume Lample et Timothée Lacroix"]]  # expected when scored again
+    # a 👍 closes the field; an answer deleted meanwhile is said, not raised
+    assert page.rate(cid, SimpleNamespace(index=1, liked=True, value=None), _as("alice"))["correct"]["visible"] is False
+    page.store.delete("alice", cid)
+    with pytest.warns(UserWarning, match="n'existe plus"):
+        page.correct((cid, mid), "Arthur Mensch", _as("alice"))

@@ -58,16 +58,36 @@ class ConversationsPanel(Shared):
             self.store.delete(user, cid)
         return {**self.new_conversation(), "conversations": self.listed(user, search, None)}
 
-    def rate(self, cid: str | None, evt: gr.LikeData, request: gr.Request | None) -> None:
+    def rate(self, cid: str | None, evt: gr.LikeData, request: gr.Request | None) -> Updates:
         """👍 or 👎 on an answer of the conversation shown (the bubble's place in it); kept with
-        the answer, per user, for `chatbot eval --from-feedback`."""
+        the answer, per user, for `chatbot eval --from-feedback`. A 👎 opens the field for what
+        the answer should have said."""
+        hidden = {"correction": gr.update(visible=False), "correct": gr.update(visible=False), "corrected": None}
         if not cid:
-            return
+            return hidden
         user = self.user_of(request)
         index = evt.index if isinstance(evt.index, int) else evt.index[0]
         messages = self.store.messages(user, cid)
-        if 0 <= index < len(messages) and messages[index].role == "assistant":
-            self.store.rate(user, cid, messages[index].id, evt.liked if isinstance(evt.liked, bool) else None)
+        if not (0 <= index < len(messages) and messages[index].role == "assistant"):
+            return hidden
+        liked = evt.liked if isinstance(evt.liked, bool) else None
+        self.store.rate(user, cid, messages[index].id, liked)
+        if liked is not False:
+            return hidden
+        return {"correction": gr.update(visible=True, value=""), "correct": gr.update(visible=True),
+                "corrected": (cid, messages[index].id)}
+
+    def correct(self, corrected: tuple[str, int] | None, text: str, request: gr.Request | None) -> Updates:
+        """What the 👎 answer should have said, kept with its 👎; the field closes."""
+        if corrected and text.strip():
+            cid, mid = corrected
+            try:
+                self.store.rate(self.user_of(request), cid, mid, False, text)
+                gr.Info("Correction enregistrée : `chatbot eval --from-feedback` la reprendra.")
+            except ChatbotError:  # the conversation was deleted meanwhile
+                gr.Warning("Cette réponse n'existe plus : la correction n'a pas été enregistrée.")
+        return {"correction": gr.update(visible=False, value=""), "correct": gr.update(visible=False),
+                "corrected": None}
 
     def remember_scope(self, cid: str | None, scope: list[str] | None, request: gr.Request | None) -> None:
         if cid:

@@ -158,6 +158,12 @@ def build(app: App) -> gr.Blocks:
             with gr.Column(scale=3):
                 w["chat"] = gr.Chatbot(label="Conversation", height=520, placeholder=EMPTY,
                                        elem_id="chat", buttons=["copy"])
+                # after a 👎: what the answer should have said, kept with it for `eval --from-feedback`
+                w["correction"] = gr.Textbox(label="Ce que la réponse aurait dû dire (facultatif)", visible=False,
+                                             placeholder="La bonne réponse, ou « ne pas répondre »",
+                                             elem_id="correction", lines=1, max_lines=3)
+                w["correct"] = gr.Button("Enregistrer la correction", size="sm", visible=False, elem_id="correct")
+                w["corrected"] = gr.State(None)  # (conversation, answer) the correction is for
                 # the question the width of the conversation, its two buttons under it
                 w["question"] = gr.Textbox(placeholder="Votre question…", label="Votre question", show_label=False,
                                            elem_id="question",
@@ -226,7 +232,10 @@ def build(app: App) -> gr.Blocks:
         on(w["rename"].click, page.rename_conversation, ["conversation", "title", "search"], ["conversations"])
         on(w["delete"].click, page.delete_conversation, ["conversation", "search"], fresh)
         on(w["scope"].input, page.remember_scope, ["conversation", "scope"], [])
-        on(w["chat"].like, page.rate, ["conversation"], [], queue=False)
+        correcting = ["correction", "correct", "corrected"]
+        on(w["chat"].like, page.rate, ["conversation"], correcting, queue=False)
+        on(w["correct"].click, page.correct, ["corrected", "correction"], correcting)
+        on(w["correction"].submit, page.correct, ["corrected", "correction"], correcting)
         uploaded = on(w["upload"].upload, page.upload, ["upload"], ["library", "upload_status", "cancel"],
                       concurrency_id="ingest")
         on(uploaded.then, page.documents_changed, ["scope"], ["scope"])

@@ -27,7 +27,8 @@ Chat = list[dict[str, str]]  # the conversation as gr.Chatbot shows it
 
 # the widgets, by the names handlers use (`layout.build` makes them)
 NAMES = ("status", "conversation", "new", "search", "conversations", "title", "rename", "delete",
-         "export_md", "export_json", "export_odt", "export_docx", "chat", "question", "send", "stop", "scope", "sources", "upload",
+         "export_md", "export_json", "export_odt", "export_docx", "chat", "correction", "correct", "corrected",
+         "question", "send", "stop", "scope", "sources", "upload",
          "upload_status", "cancel", "library", "to_remove", "remove", "model", "load", "model_status",
          "temperature", "top_k", "max_tokens")
 
