@@ -174,6 +174,19 @@ def test_escape_stops_the_answer_being_written(page):
     assert page.locator("#chat .timings").count() == 0  # no answer came to its end
 
 
+def test_the_keyboard_alone_goes_from_the_question_to_send_and_stop_and_sends(page):
+    page.fill("#question textarea", "Où est basée la start-up Mistral AI ?")
+    page.focus("#question textarea")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('#send') !== null")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('#stop') !== null")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # « Envoyer », reached by the keyboard
+    page.wait_for_function("() => document.querySelectorAll('#chat .timings').length >= 1", timeout=120_000)
+    assert "Paris" in page.inner_text("#chat")
+
+
 def test_off_topic_question_is_declined(page):
     answer = ask(page, "Quelle est la capitale de l'Australie ?", 1)
     assert "Je ne trouve pas cette information dans les documents." in answer
