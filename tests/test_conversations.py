@@ -106,6 +106,18 @@ def test_a_source_kept_with_a_conversation_is_shown_again_as_it_was_given(source
     assert "position" not in source.to_json()  # the answer's JSON (`ask --json`, the API) is unchanged
 
 
+def _exported(tmp_path, write, suffix):
+    """A conversation of an answer citing one source twice and a stopped one, written by `write`."""
+    store = Conversations(tmp_path)
+    cid, pending = store.ask("local", None, "Combien de paramètres compte Martinet ?", ["rapport.pdf"])
+    store.answer(pending, _answer("Combien de paramètres compte Martinet ?", "7 milliards [1], d'après le rapport [1]."))
+    _, stopped = store.ask("local", cid, "Et <Pinson> ?", ["rapport.pdf"])
+    store.stop(stopped, "Pinson compte")
+    path = tmp_path / f"conversation{suffix}"
+    path.write_bytes(write(store.get("local", cid), store.messages("local", cid)))
+    return path
+
+
 def test_a_conversation_exported_for_libreoffice_and_word_has_its_citations_as_footnotes(tmp_path):
     from odf import teletype
     from odf.opendocument import load
@@ -114,13 +126,7 @@ def test_a_conversation_exported_for_libreoffice_and_word_has_its_citations_as_f
     from chatbot.ingest import read_document
     from chatbot.office import conversation_odt
 
-    store = Conversations(tmp_path)
-    cid, pending = store.ask("local", None, "Combien de paramètres compte Martinet ?", ["rapport.pdf"])
-    store.answer(pending, _answer("Combien de paramètres compte Martinet ?", "7 milliards [1], d'après le rapport [1]."))
-    _, stopped = store.ask("local", cid, "Et <Pinson> ?", ["rapport.pdf"])
-    store.stop(stopped, "Pinson compte")
-    path = tmp_path / "conversation.odt"
-    path.write_bytes(conversation_odt(store.get("local", cid), store.messages("local", cid)))
+    path = _exported(tmp_path, conversation_odt, ".odt")
     doc = load(str(path))  # odfpy reads it back as LibreOffice would
     headings = [teletype.extractText(h) for h in doc.getElementsByType(H)]
     assert headings == ["Combien de paramètres compte Martinet ?", "Combien de paramètres compte Martinet ?",
@@ -142,13 +148,7 @@ def test_a_conversation_exported_for_word_has_its_citations_as_footnotes(tmp_pat
     from chatbot.ingest import read_document
     from chatbot.office import conversation_docx
 
-    store = Conversations(tmp_path)
-    cid, pending = store.ask("local", None, "Combien de paramètres compte Martinet ?", ["rapport.pdf"])
-    store.answer(pending, _answer("Combien de paramètres compte Martinet ?", "7 milliards [1], d'après le rapport [1]."))
-    _, stopped = store.ask("local", cid, "Et <Pinson> ?", ["rapport.pdf"])
-    store.stop(stopped, "Pinson compte")
-    path = tmp_path / "conversation.docx"
-    path.write_bytes(conversation_docx(store.get("local", cid), store.messages("local", cid)))
+    path = _exported(tmp_path, conversation_docx, ".docx")
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     with zipfile.ZipFile(path) as z:
         document = ElementTree.fromstring(z.read("word/document.xml"))
