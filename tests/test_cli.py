@@ -178,7 +178,7 @@ def test_a_file_no_reader_expects_costs_that_file_only(tmp_path):
 
 
 def test_a_folder_of_damaged_files_of_every_kind_costs_each_of_them_only(tmp_path):
-    """The generated folder (tests/damaged.py): 51 damaged, hostile or oddly named files beside a
+    """The generated folder (tests/damaged.py): 50 damaged, hostile or oddly named files beside a
     good one. Each is refused with its name and why, or read despite its damage; no traceback; the
     run's memory stays bounded (bombs of XML and of compressed streams among them); run again,
     nothing is read again."""
