@@ -15,6 +15,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -65,28 +66,36 @@ def _bytes_io(raw: bytes) -> io.BytesIO:
     return io.BytesIO(raw)
 
 
-def _parse(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Element:
-    """An archive's XML member, inflated and parsed a megabyte at a time: bounded in bytes
-    (whatever its header says) and in elements, which is what a tree costs in memory (200 MB of
-    « <a/> » is 50 million elements, 4.7 GiB as a tree)."""
+def _inflated(archive: zipfile.ZipFile, member: str, name: str) -> Iterator[bytes]:
+    """An archive's member, a megabyte at a time, refused past MAX_XML_BYTES (by its header, then
+    by what it really inflates to, whatever its header says)."""
     too_big = IngestError(f"{name}: {member} inflates to more than {MAX_XML_BYTES // 2**20} MiB; not read.")
     if archive.getinfo(member).file_size > MAX_XML_BYTES:  # said by its header: refused unread
         raise too_big
-    parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("start",))
-    root: ElementTree.Element | None = None
-    read = elements = 0
+    read = 0
     with archive.open(member) as f:
         while block := f.read(1 << 20):
             read += len(block)
             if read > MAX_XML_BYTES:
                 raise too_big
-            parser.feed(block)
-            for event in parser.read_events():
-                root = root if root is not None else _element(event)
-                elements += 1
-            if elements > MAX_XML_ELEMENTS:
-                raise IngestError(f"{name}: {member} holds more than {_spaced(MAX_XML_ELEMENTS)} XML elements "
-                                  "(a document made to exhaust memory?); not read.")
+            yield block
+
+
+def _parse(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Element:
+    """An archive's XML member, inflated and parsed a megabyte at a time: bounded in bytes
+    and in elements, which is what a tree costs in memory (200 MB of « <a/> » is 50 million
+    elements, 4.7 GiB as a tree)."""
+    parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("start",))
+    root: ElementTree.Element | None = None
+    elements = 0
+    for block in _inflated(archive, member, name):
+        parser.feed(block)
+        for event in parser.read_events():
+            root = root if root is not None else _element(event)
+            elements += 1
+        if elements > MAX_XML_ELEMENTS:
+            raise IngestError(f"{name}: {member} holds more than {_spaced(MAX_XML_ELEMENTS)} XML elements "
+                              "(a document made to exhaust memory?); not read.")
     parser.close()
     for event in parser.read_events():
         root = root if root is not None else _element(event)
@@ -120,17 +129,7 @@ class _Zip:
 
     def text(self, member: str) -> str:
         """A member as UTF-8 text, inflated a megabyte at a time up to MAX_XML_BYTES."""
-        too_big = IngestError(f"{self.name}: {member} inflates to more than {MAX_XML_BYTES // 2**20} MiB; not read.")
-        if self.archive.getinfo(member).file_size > MAX_XML_BYTES:
-            raise too_big
-        parts, read = [], 0
-        with self.archive.open(member) as f:
-            while block := f.read(1 << 20):
-                read += len(block)
-                if read > MAX_XML_BYTES:
-                    raise too_big
-                parts.append(block)
-        return b"".join(parts).decode("utf-8", errors="replace")
+        return b"".join(_inflated(self.archive, member, self.name)).decode("utf-8", errors="replace")
 
     def rels(self, member: str) -> dict[str, str]:
         """Relationship id -> archive path, for an OOXML part."""
@@ -676,10 +675,11 @@ def html_blocks(html: str, *, body_only: bool = False, name: str = "the page", m
     """
     from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction
 
-    tags = len(_TAG.findall(html))
-    if tags > MAX_HTML_TAGS:  # counted before the tree is built (about 1 KiB a tag)
-        raise IngestError(f"{name}: {member + ' ' if member else ''}holds {_spaced(tags)} HTML tags, more than the {_spaced(MAX_HTML_TAGS)} read "
-                          "in one page (a page made to exhaust memory?); not read.")
+    tags = sum(1 for _ in _TAG.finditer(html))  # counted before the tree is built (about 1 KiB a tag)
+    if tags > MAX_HTML_TAGS:
+        where = f"{member} " if member else ""
+        raise IngestError(f"{name}: {where}holds {_spaced(tags)} HTML tags, more than the {_spaced(MAX_HTML_TAGS)} "
+                          "read in one page (a page made to exhaust memory?); not read.")
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template",
                      *(["head"] if body_only else [])]):

@@ -10,6 +10,11 @@ from chatbot.ui.shared import Shared, Updates, chosen
 from chatbot.ui.sources import EMPTY_SOURCES, stored_sources_html
 
 
+def _closed() -> Updates:
+    """The field for a 👎's correction, closed and emptied."""
+    return {"correction": gr.update(visible=False, value=""), "correct": gr.update(visible=False), "corrected": None}
+
+
 class ConversationsPanel(Shared):
     def new_conversation(self) -> Updates:
         """An empty page: no conversation open, nothing to export."""
@@ -62,7 +67,7 @@ class ConversationsPanel(Shared):
         """👍 or 👎 on an answer of the conversation shown (the bubble's place in it); kept with
         the answer, per user, for `chatbot eval --from-feedback`. A 👎 opens the field for what
         the answer should have said."""
-        hidden = {"correction": gr.update(visible=False), "correct": gr.update(visible=False), "corrected": None}
+        hidden = _closed()
         if not cid:
             return hidden
         user = self.user_of(request)
@@ -86,8 +91,7 @@ class ConversationsPanel(Shared):
                 gr.Info("Correction enregistrée : `chatbot eval --from-feedback` la reprendra.")
             except ChatbotError:  # the conversation was deleted meanwhile
                 gr.Warning("Cette réponse n'existe plus : la correction n'a pas été enregistrée.")
-        return {"correction": gr.update(visible=False, value=""), "correct": gr.update(visible=False),
-                "corrected": None}
+        return _closed()
 
     def remember_scope(self, cid: str | None, scope: list[str] | None, request: gr.Request | None) -> None:
         if cid:
