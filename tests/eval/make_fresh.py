@@ -1,4 +1,4 @@
-"""Writes fresh_a.jsonl, fresh_b.jsonl, fresh_d.jsonl, fresh_e.jsonl and fresh_f.jsonl: sets on the seeds that no setting is chosen on.
+"""Writes fresh_a.jsonl … fresh_g.jsonl: sets on the seeds that no setting is chosen on.
 
 fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
 « pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
@@ -17,6 +17,9 @@ other words, one in English, false premises beyond « pourquoi », and near-miss
 fresh_f: more of every shape at once: yes-or-no questions (some answered « non », one lowercase), keyword
 queries (with a typo, without accents), long questions with a context sentence first, things described,
 « pourquoi » in other words, one in English, false premises, and near-misses in the same styles.
+fresh_g: questions answered by yes or no only: half answered « oui », half « non » (the documents state the
+contrary, sometimes a line away), some lowercase without accents, and yes-or-no near-misses and false
+premises naming two real entities the documents never link.
 
 A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
 is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
@@ -500,3 +503,58 @@ F.near("Je fais une veille pour mon DG. Quel budget Mozilla consacre-t-il à la 
 F.near("la ministre qui a remplacé Jean-Noël Barrot, c'est qui ?", [], style="described")
 F.near("Quelle entreprise a racheté Hugging Face ?", ["IBM", "Meta"])
 F.write("fresh_f.jsonl")
+
+# ---------------------------------------------------------------- fresh_g: yes or no
+G = Set("g")
+G.ask(yn, "IBM a-t-il entraîné Granite sur des jeux de données publics ?", [["oui", "GitHub Code Clean", "StarCoder"]], D2,
+      "jeux de données publics tels que GitHub Code Clean et StarCoder")
+G.ask(yn, "Est-ce que les modèles Granite 3.0 sont téléchargeables sur GitHub ?", [["oui", "disponibles"]], D2,
+      "disponibles via de multiples plateformes, notamment Hugging Face, GitHub")
+G.ask(yn, "Mistral AI est-elle une entreprise européenne ?", [["oui", "Paris", "Europe"]], D2, "La start-up basée à Paris")
+G.ask(yn, "Le ministre Jean-Noël Barrot était-il ouvert à l'open source ?", [["oui", "écarter d'emblée"]], D3,
+      "personne ne devrait \"écarter d'emblée l'open source\"")
+G.ask(yn, "les modeles open source peuvent ils etre detournes pour faire de la desinformation",
+      [["oui", "fins nuisibles"]], D2, "modifiés à des fins nuisibles, comme la génération de désinformation")
+G.ask(yn, "Est-ce que Stable Diffusion sert à produire des images ?", [["oui", "génération d’images"]], D1,
+      "modèle de génération d’images open-source")
+G.ask(yn, "Microsoft préfère-t-il une approche fermée de l'IA ?", [["oui", "favorables à une approche fermée"]], D0,
+      "Google, Microsoft et OpenAI sont favorables à une approche fermée")
+G.ask(yn, "Meta a-t-il rendu ses modèles Llama accessibles en open source ?", [["oui", "tournant", "sont en open source"]], D2,
+      "La sortie par Meta de ses modèles Llama open source a marqué un tournant important")
+G.ask(yn, "Selon Dave Nielsen, l'open source va-t-il rapporter davantage d'argent ?", [["oui", "plus de revenus"]], D2,
+      "et générer plus de revenus")
+G.ask(yn, "Est-ce que Mozilla demande que le public contrôle davantage l'IA ?", [["oui", "responsabilisation"]], D3,
+      "appelé à un contrôle et à une responsabilisation accrue du public")
+G.ask(yn, "Granite 3.0 est-il réservé à la recherche ?", [["non", "applications commerciales"]], D2,
+      "peuvent être utilisés pour la recherche et les applications commerciales sans restriction")
+G.ask(yn, "Mistral AI est-elle basée à Londres ?", [["non", "Paris"]], D2, "La start-up basée à Paris")
+G.ask(yn, "Est-ce que DALL-E est distribué sous une licence permissive ?", [["non", "restrictives"]], D1,
+      "DALL-E, qui sont accessibles sous des licences restrictives")
+G.ask(yn, "Les modèles Granite ont-ils besoin d'autant de ressources que les grands systèmes ?", [["non", "fraction"]], D2,
+      "ne nécessitant qu’une fraction des ressources informatiques")
+G.ask(yn, "Anthropic publie-t-elle ses modèles en open source ?", [["non", "fermées"]], D4,
+      "comme celles d’OpenAI et d’Anthropic, restent fermées")
+G.ask(yn, "l'open source est il completement ouvert", [["non", "ni complètement ouvert"]], D4,
+      "l’open source n’est pas toujours gratuit ni complètement ouvert")
+G.ask(yn, "BERT a-t-il été développé par OpenAI ?", [["non", "Google"]], D1,
+      "Ces modèles, à l’origine développés par Google et OpenAI, respectivement")
+G.ask(yn, "Les développeurs d'un modèle peuvent-ils garantir que ses versions modifiées resteront éthiques ?",
+      [["non", "pourraient ne pas"]], D2, "les versions modifiées de leurs modèles pourraient ne pas en faire autant")
+G.ask(yn, "Le prochain sommet sur la sécurité de l'IA se tient-il à Londres ?", [["non", "Paris"]], D3,
+      "prévu à Paris en cette fin d’année")
+G.ask(yn, "Les modèles Granite comptent-ils moins d'un milliard de paramètres ?", [["non", "3 à 34 milliards"]], D2,
+      "Les modèles comportent de 3 à 34 milliards de paramètres")
+G.premise("Amit Sangani travaille-t-il chez IBM ?", ["Meta"], D2,
+          "directeur principal de l'ingénierie des partenaires IA chez Meta")
+G.premise("Dave Bergmann travaille-t-il pour Mozilla ?", ["IBM Think", "IBM"], D2, "rédacteur principal chez IBM Think")
+G.premise("IBM a-t-il été poursuivi pour avoir entraîné Granite sur des contenus protégés ?",
+          ["éviter les problèmes de droits d’auteur", "jeux de données publics"], D2,
+          "ce qui lui permet d’éviter les problèmes de droits d’auteur")
+G.near("Kate Soule a-t-elle participé au sommet de Bletchley Park ?", ["oui"], style="yesno")
+G.near("Mistral AI fait-elle partie de l'AI Alliance ?", ["oui"], style="yesno")
+G.near("Hugging Face a-t-il été fondé en France ?", ["oui"], style="yesno")
+G.near("Stable Diffusion a-t-il été créé par Meta ?", ["oui"], style="yesno")
+G.near("est ce que alibaba cloud publie ses modeles sous licence apache", ["oui"], style="yesno")
+G.near("Google publie-t-il Gemini en open source ?", ["oui", "Gemini"], style="yesno")
+G.near("Jean-Noël Barrot a-t-il signé la lettre ouverte de Mozilla ?", ["oui"], style="yesno")
+G.write("fresh_g.jsonl")
