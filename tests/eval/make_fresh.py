@@ -1,4 +1,4 @@
-"""Writes fresh_a.jsonl … fresh_g.jsonl: sets on the seeds that no setting is chosen on.
+"""Writes fresh_a.jsonl … fresh_h.jsonl: sets on the seeds that no setting is chosen on.
 
 fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
 « pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
@@ -20,6 +20,9 @@ queries (with a typo, without accents), long questions with a context sentence f
 fresh_g: questions answered by yes or no only: half answered « oui », half « non » (the documents state the
 contrary, sometimes a line away), some lowercase without accents, and yes-or-no near-misses and false
 premises naming two real entities the documents never link.
+fresh_h: more questions answered by yes or no, on other facts: « oui » and « non » in turn, a subject named
+sentences before the fact, the fact said only by « nous » in a signed piece, one typed « existe t il »
+without hyphens, and near-misses linking two real names.
 
 A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
 is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
@@ -558,3 +561,56 @@ G.near("est ce que alibaba cloud publie ses modeles sous licence apache", ["oui"
 G.near("Google publie-t-il Gemini en open source ?", ["oui", "Gemini"], style="yesno")
 G.near("Jean-Noël Barrot a-t-il signé la lettre ouverte de Mozilla ?", ["oui"], style="yesno")
 G.write("fresh_g.jsonl")
+
+# ---------------------------------------------------------------- fresh_h: yes or no, other facts
+H = Set("h")
+H.ask(yn, "Les bibliothèques d'IA open source sont-elles disponibles gratuitement ?", [["oui", "GitHub"]], D0,
+      "disponibles gratuitement sur des plateformes comme GitHub")
+H.ask(yn, "L'IA open source sert-elle aussi dans le secteur de la santé ?", [["oui", "la finance et l’éducation"]], D0,
+      "dans des secteurs tels que la santé, la finance et l’éducation")
+H.ask(yn, "Les États-Unis cherchent-ils un équilibre entre innovation et sécurité ?", [["oui", "étudient les moyens"]], D0,
+      "Des gouvernements comme les États-Unis et l’UE étudient les moyens de trouver un équilibre")
+H.ask(yn, "Une petite équipe peut-elle créer des applications pour Android grâce à l'open source ?",
+      [["oui", "petites équipes de développeurs"]], D0,
+      "de petites équipes de développeurs peuvent créer des applications utiles pour diverses plateformes")
+H.ask(yn, "Les algorithmes biaisés donnent-ils des résultats fiables ?", [["non", "inutilisables"]], D0,
+      "des algorithmes biaisés peuvent produire des résultats inutilisables")
+H.ask(yn, "Marc Andreessen et Vinod Khosla sont-ils d'accord sur l'open source ?", [["non", "s’opposent"]], D4,
+      "Marc Andreessen et Vinod Khosla qui s’opposent sur la question")
+H.ask(yn, "L'IA propriétaire partage-t-elle son code ?", [["non", "secret"]], D4, "garde son code secret")
+H.ask(yn, "Les modèles propriétaires sont-ils critiqués pour leur opacité ?", [["oui", "manque d’accessibilité"]], D1,
+      "souvent critiqués pour leur opacité et leur manque d’accessibilité")
+H.ask(yn, "BERT et GPT ont-ils été publiés sous des licences restrictives ?", [["non", "permissives"]], D1,
+      "ont été mis à disposition sous des licences permissives")
+H.ask(yn, "le mouvement open source existe t il depuis les annees 2000", [["oui", "gagné en visibilité"]], D1,
+      "Depuis le début des années 2000, le mouvement open-source a gagné en visibilité")
+H.ask(yn, "Mozilla pense-t-elle que l'open source peut réduire les barrières à l'entrée ?", [["oui", "nouveaux acteurs"]], D3,
+      "réduire les barrières à l'entrée pour les nouveaux acteurs")
+H.ask(yn, "L'open source favorise-t-il la formation de monopoles ?", [["non", "empêchant"]], D3,
+      "en empêchant le développement de monopoles")
+H.ask(yn, "Alibaba Cloud a-t-il investi dans l'IA explicable ?", [["oui", "calcul préservant la vie privée"]], D3,
+      "Nous avons investi dans des technologies telles que le calcul préservant la vie privée et l'IA explicable")
+H.ask(yn, "Les critiques craignent-ils que des acteurs malveillants profitent de l'IA open source ?",
+      [["oui", "fins nuisibles"]], D2, "permettre à des acteurs malveillants d'utiliser ou de modifier la technologie à des fins nuisibles")
+H.ask(yn, "News Corp est-il en procès contre Perplexity ?", [["oui", "affaire en cours"]], D2,
+      "l’affaire en cours qui oppose News Corp à Perplexity")
+H.ask(yn, "La version Granite 3.0 comprend-elle un modèle 8B ?", [["oui", "8B et 2B"]], D2,
+      "La version inclut les modèles de langage 8B et 2B")
+H.ask(yn, "Amit Sangani pense-t-il que l'IA open source est moins sûre ?", [["non", "transparente et sûre"]], D2,
+      "plus elle devient transparente et sûre")
+H.ask(yn, "Dave Bergmann conseille-t-il de publier seulement les poids d'un modèle ?", [["non", "ne jamais saisir"]], D2,
+      "vous pourriez ne jamais saisir cette opportunité")
+H.ask(yn, "Les petites entreprises ont-elles besoin de gros modèles de langage ?", [["non", "plus petites"]], D2,
+      "pourraient envisager des alternatives open source plus petites")
+H.ask(yn, "ChatGPT a-t-il montré que la technologie connaît des chamboulements ?", [["oui", "moments de chamboulements"]],
+      D3, "ChatGPT nous a montré qu’il y a des moments de chamboulements dans la technologie")
+H.premise("Kate Soule dirige-t-elle IBM Think ?", ["Data and Model Factory", "IBM Research"], D2,
+          "directrice du programme Data and Model Factory chez IBM Research")
+H.near("Vinod Khosla travaille-t-il chez Meta ?", ["oui"], style="yesno")
+H.near("Perplexity a-t-elle attaqué IBM en justice ?", ["oui"], style="yesno")
+H.near("Linux est-il développé par Mozilla ?", ["oui"], style="yesno")
+H.near("est ce que dave nielsen a cree l'ai alliance", ["oui"], style="yesno")
+H.near("Hugging Face appartient-il à IBM ?", ["oui"], style="yesno")
+H.near("Marc Andreessen a-t-il financé Mistral AI ?", ["oui"], style="yesno")
+H.near("L'UE a-t-elle interdit les modèles fermés ?", ["oui"], style="yesno")
+H.write("fresh_h.jsonl")
