@@ -212,6 +212,17 @@ class App:
         return Engine(self.retriever(), no_model, Prompts(project_root() / "prompts"), self.options())
 
     @property
+    def originals(self) -> Path:
+        """Where each document's file is remembered (indexing.Originals)."""
+        return self.settings.data_dir / "originals.json"
+
+    def original(self, name: str) -> Path | None:
+        """The file a document was indexed from, while it is there."""
+        from chatbot.indexing import Originals
+
+        return Originals(self.originals).of(name)
+
+    @property
     def failures(self) -> Path:
         """Where the files that could not be read are remembered (indexing.Failures)."""
         return self.settings.data_dir / "failed-files.json"
@@ -232,7 +243,7 @@ class App:
                 report = index_files(
                     store, self.embedder, paths, size=self.settings.chunk_size,
                     overlap=self.settings.chunk_overlap, progress=progress, names=names,
-                    on_progress=on_progress, cancel=cancel, failures=self.failures,
+                    on_progress=on_progress, cancel=cancel, failures=self.failures, originals=self.originals,
                     with_sentences=self.settings.excerpts_by_meaning,
                 )
                 changed = report.changed or rebuild

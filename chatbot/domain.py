@@ -19,6 +19,16 @@ class Passage:
     page: int = 0  # the page it opens on (PDF, scans), from 1; 0 where a document has no pages
     part: str = ""  # the page, slide or sheet it opens in, as citations name it: « diapositive 3 »
     section: str = ""  # the headings above it: « Licences › Apache 2.0 »
+    # where a later page, slide or sheet begins inside it: (offset in `text`, « p. 3 »)
+    turns: tuple[tuple[int, str], ...] = ()
+
+    def part_at(self, offset: int) -> str:
+        """The page, slide or sheet that the text at `offset` is on: « p. 3 » in a passage on pages 2–3."""
+        label = f"p. {self.page}" if self.page and self.part.startswith("pp. ") else self.part
+        for at, turn in self.turns:
+            if at <= offset:
+                label = turn
+        return label
 
 
 @dataclass(frozen=True)
@@ -47,17 +57,22 @@ class Source:
     part: str = ""  # as Passage.part
     section: str = ""  # as Passage.section
     title: str = ""  # the document's title, when it has one
+    sentence: str = ""  # of its text, the sentence the answer cites
+    at: str = ""  # the page, slide or sheet that sentence is on, where the passage runs over several
 
     @property
     def where(self) -> str:
-        """« p. 12 », « diapositive 3 », « feuille Budget »; « passage 3 » where a document has no parts."""
-        return self.part or (f"p. {self.page}" if self.page else f"passage {self.position + 1}")
+        """« p. 12 », « diapositive 3 », « feuille Budget »; « passage 3 » where a document has no parts.
+        Of the cited sentence, where the passage runs over a page break."""
+        return self.at or self.part or (f"p. {self.page}" if self.page else f"passage {self.position + 1}")
 
     def to_json(self, *, stored: bool = False) -> dict:
         """The source as an answer's JSON gives it (`chatbot ask --json`, the page's API); `stored`:
         with its position in its document too, as a conversation keeps it to show it again."""
         out = {"n": self.n, "doc": self.doc, "title": self.title or None, "page": self.page or None,
                "where": self.where, "section": self.section or None, "text": self.text, "score": round(self.score, 4)}
+        if self.sentence:
+            out["sentence"] = self.sentence
         if stored:
             out["position"] = self.position
         return out
@@ -68,7 +83,7 @@ class Source:
         where = d.get("where") or ""
         return cls(n=d["n"], doc=d["doc"], text=d["text"], score=d.get("score", 0.0), position=d.get("position", 0),
                    start=0, end=0, page=d.get("page") or 0, part="" if where.startswith("passage ") else where,
-                   section=d.get("section") or "", title=d.get("title") or "")
+                   section=d.get("section") or "", title=d.get("title") or "", sentence=d.get("sentence") or "")
 
 
 @dataclass

@@ -31,11 +31,11 @@ The rules know nothing of the model: they read text. The engine applies them to 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from chatbot.lexicon import DATE_WORDS, FILLER_WORDS, NUMBER_WORDS, PEOPLE_WORDS
-from chatbot.text import analyze, names, normalize, sentence_spans, words
+from chatbot.text import analyze, lemmas, names, normalize, sentence_spans, words
 
 BEFORE = 4  # sentences before the fact's sentence that the window holds: its subject is named there
 AFTER = 1  # for the entity asked about only, sentences after it (« BERT et GPT… Ces modèles, développés par Google »)
@@ -62,7 +62,12 @@ _SAYS = re.compile(r"\b(?i:selon|d['’]apr[eè]s)\s+(?:[A-ZÀ-Ý][\w’'-]*)(?:
 # what makes a question open (asks for a fact) rather than closed (answered by yes or no)
 _OPEN = re.compile(r"\b(?:combien|quand|lequel|laquelle|lesquel(?:le)?s|où)\b", re.I)
 _INVERTED = re.compile(r"\w-(?:t-)?(?:il|elle|ils|elles|on)\b", re.I)  # « est-il », « publie-t-elle »
-_EST_CE = re.compile(r"^(?:et |mais |alors )?est-ce qu(?:e\s|['’])", re.I)
+_ASKING = re.compile(r"(?:^|[,:;]\s*)(?:(?:et|mais|alors|donc)\s+)?(?:(?:à|a|de|d['’]|en|dans|pour|par|sur|selon|"
+                     r"avec|depuis|chez|vers|entre|parmi|sous)\s*)?(?:qu['’]|que\b|quel|qui\b|quoi\b|comment\b|"
+                     r"pourquoi\b|où\b|combien\b|quand\b|lequel\b|laquelle\b|lesquel|what\b|who\b|which\b|how\b|"
+                     r"why\b|where\b|when\b)", re.I)
+_ASKED = re.compile(r"\b(?:quel\w*|combien|quand|comment|pourquoi|lequel|laquelle|lesquel(?:le)?s)\b", re.I)
+_EST_CE = re.compile(r"^(?:et |mais |alors )?est[- ]ce qu(?:e\s|['’])", re.I)
 # a keyword query (no question word) asks by its words
 _KEYWORD_KIND = {**dict.fromkeys("prix tarif tarifs cout couts coût coûts combien nombre nb montant budget effectif "
                                  "effectifs taille".split(), "number"),
@@ -152,11 +157,15 @@ def closed(question: str) -> bool:
     participé au sommet [1] » only says the question again, and its words are all in the excerpt
     whether it is true or not."""
     core = ask(question)[0]
-    if "?" not in core:
-        return False
     est_ce = _EST_CE.match(core)
-    rest = core[est_ce.end():] if est_ce else core
-    return bool(est_ce or _INVERTED.search(rest)) and not _QUESTION_WORD.search(rest) and not _OPEN.search(rest)
+    if est_ce:  # « est ce que stable diffusion impose des limites », « … des modèles qu'on peut modifier »
+        return not _OPEN.search(core[est_ce.end():])
+    inverted = _INVERTED.search(core)
+    if "?" not in core or not inverted:
+        return False
+    # a question word opens an open question (« Dans quels secteurs … alimente-t-elle … ? »); further
+    # in, « qui » is a relative (« Les entreprises qui utilisent … dépendent-elles … ? »)
+    return not _ASKING.search(core[:inverted.start()]) and not _ASKED.search(core[inverted.end():])
 
 
 _QUOTED = re.compile(r"«\s*([^»]+?)\s*»|\"([^\"]+)\"|“([^”]+)”")
@@ -266,6 +275,9 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     return out
 
 
+_VERSION = re.compile(r"\b([A-ZÀ-Ý][\w’'-]*)\s(\d+(?:\.\d+)*)\b")
+
+
 def _has_kind(kind: str, text: str, question: str) -> bool:
     """Whether a text gives the kind of fact asked for, beyond what the question itself gives."""
     given = {normalize(n) for n in names(question)}
@@ -275,8 +287,11 @@ def _has_kind(kind: str, text: str, question: str) -> bool:
         return any(re.fullmatch(r"(1[5-9]|20)\d\d", n) for n in fresh)
     if kind == "date":
         return any(n[:1].isdigit() for n in fresh) or any(w in DATE_WORDS for w in ws)
-    if kind == "number":
-        return any(n[:1].isdigit() for n in fresh) or any(w in NUMBER_WORDS for w in ws)
+    if kind == "number":  # a number that goes with a name (« Granite 3.0 », « Llama 2 ») is part of it
+        named = {n for n in names(text) if not n[:1].isdigit()}
+        versions = {normalize(m.group(2)) for m in _VERSION.finditer(text) if m.group(1) in named}
+        return (any(n[:1].isdigit() and normalize(n) not in versions for n in fresh)
+                or any(w in NUMBER_WORDS for w in ws))
     if kind == "person":
         people = PEOPLE - set(analyze(question))
         return any(not n[:1].isdigit() for n in fresh) or any(t in people for t in analyze(text))
@@ -337,3 +352,56 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
         return Verdict(False, "la réponse ne fait que reprendre la question.")
     return Verdict(True)
 
+
+QUOTE_SHARE = 0.5  # of the ask's other terms (idf-weighted), the share the quoted sentence and the one before hold
+
+
+def quote(question: str, evidence: Sequence[Evidence], shown: dict[int, str], cited: Sequence[int] = (),
+          idf: Callable[[str], float] = lambda t: 1.0) -> tuple[int, str] | None:
+    """For a question answered by yes or no, the excerpt's sentence that speaks to it, to quote when
+    the model's own « Oui » or « Non » cannot be trusted: (n, the sentence), or None.
+
+    Every name the ask gives must be in that sentence or the one before it, whole (« OpenAI » is
+    not « open »); a sentence that names none of them (« Les modèles … peuvent être utilisés … »)
+    may find them up to BEFORE sentences back, where its subject is named. The sentence and the one
+    before must hold at least QUOTE_SHARE of the ask's other terms, by lemma (« prennent » is
+    « prenant »), weighted by how rare each is in the documents (a word no document holds weighs
+    most), one of them in the sentence itself. So two real names the documents never put side by
+    side (« Kate Soule a-t-elle participé au sommet de Bletchley Park ? ») find no sentence, nor
+    does a relation said only in common words. A name is a word the question writes with a
+    capital inside it, or one the passages do (« alibaba » typed in lower case); numbers are left
+    to the sentence. Only sentences the excerpt shows (`shown`, by n) are quoted; on a tie, a cited
+    passage first.
+    """
+    core = without_thresholds(ask(question)[0])
+    capitals = {normalize(w) for e in evidence for n in names(e.text) if not n[:1].isdigit() for w in words(n)}
+    named = {normalize(w) for n in names(core) if not n[:1].isdigit() for w in words(n)}
+    named |= {w for w in map(normalize, words(core)) if w in capitals}
+    named -= {w for w in named if not analyze(w)}  # « AI », « Les »: stop words
+    # the ask's other words, by lemma; a name's own terms are not among them (« openai » stems as « open »)
+    other = {t: idf(s) for t, s in lemmas(core).items() if s not in FILLER and normalize(t) not in named
+             and not any(_in(n, s) or n.startswith(s) for n in named)}
+    total = sum(other.values())
+    if not total:
+        return None
+    best: tuple[tuple, int, str] | None = None
+    for e in evidence:
+        own = _sentences(e.text)
+        sents = [s for s in dict.fromkeys(_sentences(e.before)) if s not in own][-BEFORE:] + own  # passages overlap
+        seen = normalize(shown.get(e.n, ""))
+        for j in range(len(sents) - len(own), len(sents)):
+            if normalize(sents[j]) not in seen:
+                continue
+            pair = " ".join(sents[max(0, j - 1): j + 1])
+            here, near = set(lemmas(sents[j])), set(lemmas(pair))
+            share = sum(w for t, w in other.items() if t in near) / total
+            if share < QUOTE_SHARE or not here & other.keys():
+                continue
+            # a sentence naming none of the ask's names speaks of a subject named before it
+            back = pair if any(_in(n, sents[j]) for n in named) else " ".join(sents[max(0, j - BEFORE): j + 1])
+            if not all(_in(n, back) for n in named):
+                continue
+            key = (share, e.n in cited, -e.n)
+            if best is None or key > best[0]:
+                best = (key, e.n, sents[j].strip())
+    return best[1:] if best else None

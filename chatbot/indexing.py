@@ -161,6 +161,7 @@ def index_files(
     cancel: threading.Event | None = None,
     failures: Path | None = None,
     with_sentences: bool = True,
+    originals: Path | None = None,
 ) -> Report:
     """Bring the documents under `paths` into the store. `embedder` is loaded only if needed.
 
@@ -170,6 +171,8 @@ def index_files(
     content, so that a file unchanged since it failed is not read again (a decompression bomb
     costs its minutes once, not at every run). `with_sentences`: each passage's sentences are
     embedded too (for CHATBOT_EXCERPTS_BY_MEANING; the encoder's work about doubles).
+    `originals`: a JSON file where each document read is tied to its file, for the page to show
+    the original at the cited place (`Originals`).
     """
     report = Report()
     failed_before = Failures(failures)
@@ -184,6 +187,7 @@ def index_files(
     if names:
         files = [(f, names.get(f, n)) for f, n in files]
     todo = []  # read and chunked first, so the progress bar knows the whole job
+    found: dict[str, Path] = {}  # the documents read, and their files
     t0 = time.perf_counter()
     for k, (path, name) in enumerate(files, 1):
         if cancel is not None and cancel.is_set():
@@ -210,6 +214,7 @@ def index_files(
                 report.garbled[name] = doc.garbled
             fp = fingerprint(doc, size=size, overlap=overlap)
             held = existing.get(name)
+            found[name] = path
             if held and held["fingerprint"] == fp and held["stored"] == held["expected"]:
                 report.unchanged.append(name)
                 continue
@@ -230,6 +235,7 @@ def index_files(
         failed_before.forget(name)
         todo.append((name, passages, fp, held, _info(doc, path)))
     failed_before.save()
+    Originals(originals).remember(found)
     if not todo:
         return report
     loaded: Embedder = embedder()
@@ -330,6 +336,40 @@ class Failures:
             tmp.replace(self.path)
         except OSError:
             log.debug("could not keep the failed files in %s", self.path, exc_info=True)
+
+
+class Originals:
+    """Each document's file, by the document's name: kept in a JSON file of the data folder (none:
+    nothing is kept). Only files indexed are named there: the page shows no other file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def _read(self) -> dict[str, str]:
+        if self.path is None or not self.path.is_file():
+            return {}
+        try:
+            known = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # unreadable: the originals are not shown until the next run writes it again
+        return known if isinstance(known, dict) else {}
+
+    def of(self, name: str) -> Path | None:
+        """The file a document was read from, if it is still there."""
+        where = self._read().get(name)
+        return Path(where) if isinstance(where, str) and Path(where).is_file() else None
+
+    def remember(self, found: dict[str, Path]) -> None:
+        if self.path is None or not found:
+            return
+        known = self._read()
+        known.update({name: str(path.resolve()) for name, path in found.items()})
+        try:
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            log.debug("could not keep the documents' files in %s", self.path, exc_info=True)
 
 
 def unreadable(name: str, e: BaseException) -> str:

@@ -400,11 +400,10 @@ def chunk(doc: Document, *, size: int, overlap: int) -> list[Passage]:
         ):
             length += _len(sentences[j]) + 1
             j += 1
-        start, end = sentences[i][0], sentences[j - 1][1]
         text = " ".join(doc.text[s:e] for s, e in sentences[i:j])
         if text not in seen:
             seen.add(text)
-            passages.append(_passage(doc, position, text, start, end, starts))
+            passages.append(_passage(doc, position, text, sentences[i:j], starts))
         position += 1
         if j >= len(sentences):
             break
@@ -433,17 +432,27 @@ def _split_long(start: int, end: int, text: str, size: int) -> list[tuple[int, i
     return out
 
 
-def _passage(doc: Document, position: int, text: str, start: int, end: int,
+def _passage(doc: Document, position: int, text: str, spans: list[tuple[int, int]],
              starts: list[int]) -> Passage:
+    """A passage of these sentences (`spans` in the document, joined by a space in `text`)."""
+    start, end = spans[0][0], spans[-1][1]
     digest = hashlib.sha256(f"{doc.name}\0{position}\0{text}".encode()).hexdigest()[:20]
     k = bisect.bisect_right(starts, start) - 1  # the part it opens in
     _, number, label = doc.marks[k] if k >= 0 else (0, 0, "")
     last = bisect.bisect_right(starts, max(start, end - 1)) - 1
     if label.startswith("p. ") and last > k:
         label = f"pp. {number}–{doc.marks[last][1]}"  # a passage that runs over a page break
+    turns = []
+    for at, _, turn in doc.marks[k + 1: last + 1]:  # each later part, from its first sentence here
+        offset = 0
+        for s, e in spans:
+            if s >= at:
+                turns.append((offset, turn))
+                break
+            offset += e - s + 1
     return Passage(
         id=digest, doc=doc.name, text=text, position=position, start=start, end=end, title=doc.title,
-        page=number if label.startswith("p") else 0, part=label, section=section(doc, end),
+        page=number if label.startswith("p") else 0, part=label, section=section(doc, end), turns=tuple(turns),
     )
 
 

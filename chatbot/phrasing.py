@@ -31,6 +31,11 @@ def decline(docs: Sequence[str] = ()) -> str:
     return f"{DECLINE[:-1]} choisis ({', '.join(docs)})."
 
 
+def quoted(sentence: str, n: int) -> str:
+    """The answer to a yes-or-no question that the excerpt's own sentence gives better than the model."""
+    return f"Voici ce qu'en dit le document : « {sentence} » [{n}]"
+
+
 def guess(partial: str) -> str:
     """The question being typed, as it would read if it were sent now: a question ends with a
     question mark (in French, after a space)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 
 from chatbot.ahead import ReadAhead, Reading
 from chatbot.citations import CitationStream
@@ -33,6 +34,8 @@ from chatbot.grounding import (
     keywords,
     pointers,
     quotations,
+    quote,
+    split_claims,
     without_thresholds,
 )
 from chatbot.phrasing import (
@@ -43,13 +46,14 @@ from chatbot.phrasing import (
     guess,
     is_refusal,
     looks_english,
+    quoted,
     sanitize,
     standalone,
     unsupported,
 )
 from chatbot.prompts import Prompts, read, window
 from chatbot.protocols import ChatModel, ReadsAhead, Searcher
-from chatbot.text import names, normalize
+from chatbot.text import analyze, names, normalize, sentences
 
 
 class Engine:
@@ -187,10 +191,18 @@ class Engine:
         reason = "" if refused else self.objection(question, text, cite, passages, excerpts, decline_p, o)
         timings.check_ms = (time.perf_counter() - t1) * 1000
         if refused or reason:
+            said = self.speaks_to(question, passages, excerpts, cite.cited, o)
+            if said:  # a yes-or-no question: the excerpt's sentence, quoted, in place of the model's
+                n, sentence = said
+                said_text = quoted(sentence, n)
+                yield Answer(typed, said_text, False, model_name, self.cited(said_text, [passages[n - 1]], excerpts),
+                             timings, passages,
+                             query, retracted=text if reason else "", reason=reason, decline_p=decline_p)
+                return
             yield Answer(typed, declined, True, model_name, [], timings, passages, query,
                          retracted=text if reason else "", reason=reason, decline_p=decline_p)
             return
-        sources = [passages[n - 1] for n in sorted(cite.cited)]
+        sources = self.cited(text, [passages[n - 1] for n in sorted(cite.cited)], excerpts)
         yield Answer(typed, text, False, model_name, sources, timings, passages, query,
                      decline_p=decline_p)
 
@@ -243,12 +255,41 @@ class Engine:
             return "le modèle hésitait à répondre d'après ces extraits."
         if not o.grounding:
             return ""
-        # « d'après IBM »: the cited document must name IBM, anywhere in it
+        return check(question, text, self.evidence(question, passages, excerpts), opening=FRENCH_OPENING).reason
+
+    @staticmethod
+    def cited(answer: str, sources: Sequence[Source], excerpts: Sequence) -> list[Source]:
+        """The sources an answer cites, each with the sentence of it that the answer says most of
+        (its words, those of the answer's sentences citing it) and where that sentence is: the
+        page, of two, where the passage runs over a page break."""
+        claims = split_claims(answer)
+        out = []
+        for src in sources:
+            said = set(analyze(" ".join(b for b, cites in claims if src.n in cites) or answer))
+            candidates = [x for part in src.text.split(" … ") for x in sentences(part)]
+            best = max(candidates, key=lambda x: len(said & set(analyze(x))))
+            passage = excerpts[src.n - 1].hit.passage
+            offset = passage.text.find(best.strip())
+            at = passage.part_at(offset) if passage.turns and offset >= 0 else ""
+            out.append(replace(src, sentence=best.strip(), at=at if at != src.part else ""))
+        return out
+
+    def evidence(self, question: str, passages: Sequence[Source], excerpts: Sequence) -> list[Evidence]:
+        """The passages as the rules read them: whole, with the text before each and, for an ask
+        attributed to someone (« d'après IBM »), the cited document entire."""
         documents = {p.doc: self.searcher.document(p.doc) for p in passages} if attributed(question) else {}
-        evidence = [Evidence(p.n, e.hit.passage.text, e.hit.passage.title, self.searcher.lead(e.hit.passage),
-                             documents.get(p.doc, ""))
-                    for p, e in zip(passages, excerpts, strict=True)]
-        return check(question, text, evidence, opening=FRENCH_OPENING).reason
+        return [Evidence(p.n, e.hit.passage.text, e.hit.passage.title, self.searcher.lead(e.hit.passage),
+                         documents.get(p.doc, ""))
+                for p, e in zip(passages, excerpts, strict=True)]
+
+    def speaks_to(self, question: str, passages: Sequence[Source], excerpts: Sequence, cited: Collection[int],
+                  o: Options) -> tuple[int, str] | None:
+        """For a yes-or-no question whose answer was declined or withdrawn, the sentence of an
+        excerpt that speaks to it (grounding.quote), or None."""
+        if not (o.grounding and passages and closed(question)):
+            return None
+        return quote(question, self.evidence(question, passages, excerpts), {p.n: p.text for p in passages},
+                     sorted(cited), idf=self.searcher.idf)
 
     def messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
                  o: Options) -> list[Turn]:

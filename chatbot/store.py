@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -210,6 +211,7 @@ class ChromaStore:
                         "page": p.page,
                         "part": p.part,
                         "section": p.section,
+                        "turns": json.dumps(p.turns) if p.turns else "",
                         "fingerprint": fingerprint,
                         "count": count,
                         "sentences": packed[i + k],
@@ -264,6 +266,7 @@ class ChromaStore:
                 id=i, doc=m["doc"], text=t, position=m["position"], start=m["start"],
                 end=m["end"], title=m.get("title", ""), page=m.get("page", 0),  # none before pages were kept
                 part=m.get("part", ""), section=m.get("section", ""),
+                turns=tuple((int(o), str(w)) for o, w in json.loads(m.get("turns") or "[]")),
             )
             for i, t, m, _ in rows
         ]

@@ -47,6 +47,20 @@ def analyze(text: str) -> list[str]:
     return [_stem(w) for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
 
 
+@lru_cache(maxsize=65536)
+def _lemma(word: str) -> str:
+    import simplemma  # its dictionaries load on the first call (about 0.3 s)
+
+    return _stem(simplemma.lemmatize(word, lang="fr"))
+
+
+def lemmas(text: str) -> dict[str, str]:
+    """The terms of a text by lemma, each with its search term (`analyze`'s): « prennent » and
+    « prenant » are one term (simplemma's lemma, then stemmed), as « publie » and « publiés »."""
+    return {_lemma(w): _stem(w) for w in words(text)
+            if w not in STOP_WORDS and len(w) > 1 and not w[0].isdigit()}
+
+
 def normalize(text: str) -> str:
     """A key for finding identical passages: folded, lower-case, single spaces."""
     return " ".join(fold(text.lower().replace("’", "'")).split())

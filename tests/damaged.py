@@ -52,6 +52,20 @@ def _pdf(text: str = FRENCH) -> bytes:
     return _pdf_of(objects)
 
 
+def pdf_pages(*pages: list[str]) -> bytes:
+    """A PDF whose pages hold these lines, one under the other (Helvetica, latin-1)."""
+    kids = " ".join(f"{4 + 2 * k} 0 R" for k in range(len(pages)))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    for k, lines in enumerate(pages):
+        stream = ("BT /F1 8 Tf 10 TL 40 740 Td " + " ".join(f"({line}) Tj T*" for line in lines) + " ET"
+                  ).encode("latin-1")
+        objects += [f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {5 + 2 * k} 0 R "
+                    "/Resources << /Font << /F1 3 0 R >> >> >>".encode(),
+                    b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream"]
+    return _pdf_of(objects)
+
+
 def _pdf_of(objects: list[bytes]) -> bytes:
     """A PDF of these objects (1 is the catalog), with a right table of objects."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []

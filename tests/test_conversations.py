@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -195,3 +196,20 @@ def test_rated_answers_become_the_readers_own_question_set(tmp_path):
     ]
     store.rate("alice", cid, third, None)  # taken back
     assert len(feedback_items(store, "alice")) == 2 and feedback_items(store, "bob") == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
+@pytest.mark.parametrize("suffix", [".odt", ".docx"])
+def test_libreoffice_opens_both_exports_with_their_footnotes(tmp_path, suffix):
+    from pypdf import PdfReader
+
+    from chatbot.office import conversation_docx, conversation_odt
+
+    path = _exported(tmp_path, conversation_odt if suffix == ".odt" else conversation_docx, suffix)
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "conversation.pdf").pages)
+    assert "Combien de paramètres compte Martinet ?" in text and "(réponse arrêtée)" in text
+    assert text.count("Rapport Héron (rapport.pdf, p. 12) : « Le modèle Martinet compte 7 milliards de paramètres. »") == 2

@@ -11,6 +11,7 @@ from chatbot.grounding import (
     closed,
     names,
     quotations,
+    quote,
     split_claims,
     window,
 )
@@ -230,6 +231,12 @@ def test_a_keyword_query_asks_by_its_words(query, kind):
     ("Quand Verdier a-t-elle été fondée ?", False),
     ("Qu'est-ce que le projet Hirondelle ?", False),
     ("licence martinet", False),
+    ("est ce que martinet est publie sous licence libre", True),
+    ("Est-ce que Verdier publie des modèles qu'on peut modifier librement ?", True),  # « qu'on »: a relative
+    ("Les coopératives qui publient Martinet dépendent-elles de Verdier ?", True),
+    ("Dans quelle ville Verdier est-elle basée ?", False),
+    ("Selon Claire Fontaine, qui Verdier a-t-elle recruté ?", False),
+    ("Verdier est-elle basée dans quelle ville ?", False),
     ("les deux modèles cités comme exemple ?", False),
 ])
 def test_a_question_answered_by_yes_or_no(question, closed_):
@@ -277,3 +284,46 @@ def test_a_quotation_of_three_words_or_more():
         "Nous voulons que chacun puisse le modifier"]
     assert quotations('Qui a écrit "le modèle phare" ?') == ["le modèle phare"]
     assert quotations("Que veut dire « libre » ?") == []
+
+
+def _shown(*evidence):
+    return {e.n: e.text for e in evidence}
+
+
+def test_a_yes_or_no_question_is_answered_by_the_sentence_that_speaks_to_it():
+    # « oui » or « non » is the model's, the sentence is the document's: the sentence is quoted
+    q = "Est-ce que le modèle Martinet est publié sous licence libre ?"
+    assert quote(q, [LYON, GRENOBLE], _shown(LYON, GRENOBLE)) == (
+        1, "Le modèle Martinet est publié sous licence Apache 2.0.")
+    # a name the sentence before gives (« Son modèle phare s'appelle Martinet. Il prend en charge 42 langues. »)
+    q = "Martinet prend-il en charge plus de 40 langues ?"
+    assert quote(q, [LYON], _shown(LYON)) == (1, "Il prend en charge 42 langues.")
+    # typed in lower case, without accents or a question mark: the passages say which words are names
+    q = "est ce que verdier publie le modele pinson"
+    assert quote(q, [LYON, GRENOBLE], _shown(LYON, GRENOBLE)) == (
+        2, "La société Verdier, basée à Grenoble, publie le modèle Pinson.")
+
+
+def test_two_names_no_sentence_puts_side_by_side_find_nothing_to_quote():
+    assert quote("Est-ce que la coopérative Hirondelle publie le modèle Pinson ?", [LYON, GRENOBLE],
+                 _shown(LYON, GRENOBLE)) is None
+    assert quote("est ce que hirondelle a des bureaux a grenoble", [LYON, GRENOBLE], _shown(LYON, GRENOBLE)) is None
+    # the subject named four sentences earlier is too far to be the one the sentence speaks of
+    assert quote("Le modèle Pinson prend-il en charge 116 langages de programmation ?", [FAR], _shown(FAR)) is None
+    # a name no passage holds
+    assert quote("Claire Fontaine travaille-t-elle chez Google ?", [GRENOBLE], _shown(GRENOBLE)) is None
+
+
+def test_only_a_sentence_the_excerpt_shows_is_quoted():
+    q = "Est-ce que le modèle Martinet est publié sous licence libre ?"
+    assert quote(q, [LYON], {1: "Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011."}
+                 ) is None
+
+
+def test_a_number_that_goes_with_a_name_is_not_the_quantity_asked_for():
+    ev = Evidence(1, "Les modèles Granite 3.0 d'IBM offrent des performances comparables. "
+                     "Ils prennent en charge 116 langages.")
+    q = "granite langages programmation combien"
+    v = check(q, "Les modèles Granite 3.0 d'IBM offrent des performances comparables [1].", [ev])
+    assert not v.ok and "nombre" in v.reason
+    assert check(q, "Les modèles Granite 3.0 prennent en charge 116 langages [1].", [ev]).ok

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chatbot.errors import IngestError
@@ -279,3 +280,25 @@ def test_a_text_met_again_in_a_document_is_one_passage(tmp_path):
     assert any("Martinet" in t for t in texts)
     positions = [p.position for p in passages]
     assert positions == sorted(positions) and positions[-1] > 1000  # each still where it is in the document
+
+
+def test_a_passage_over_a_page_break_knows_the_page_of_each_sentence(tmp_path):
+    from damaged import pdf_pages
+
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(pdf_pages(
+        ["Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011, qui compte aujourd'hui dix-sept",
+         "membres et publie chaque année un rapport sur ses travaux, lu par plusieurs centaines de personnes en France."],
+        ["Son modèle phare, Martinet, est publié sous licence Apache 2.0 depuis le printemps dernier par la coopérative",
+         "elle-même, qui en assure aussi la maintenance et la documentation pour tous ses utilisateurs en Europe."]))
+    first = chunk(read_document(pdf), size=400, overlap=0)[0]
+    assert first.part == "pp. 1–2"
+    assert first.part_at(first.text.index("dix-sept")) == "p. 1"
+    assert first.part_at(first.text.index("Martinet")) == "p. 2"
+    assert first.part_at(first.text.index("Son modèle")) == "p. 2"
+    # kept in the index as they were cut
+    from chatbot.store import ChromaStore
+
+    store = ChromaStore(tmp_path / "chroma", embedder="test", dim=3)
+    store.add([first], np.ones((1, 3), dtype=np.float32), fingerprint="f", info={})
+    assert store.load()[0][0].turns == first.turns

@@ -108,6 +108,13 @@ def test_answer_streams_with_citation_and_source_then_follow_up(page):
                                     return r.top >= 0 && r.top < window.innerHeight; }""")
     assert all(p is page or p.url == "about:blank" for p in page.context.pages)  # no new tab
     shot(page, "02-reponse")
+    # the source opened in its document of origin: its text, the cited sentence marked in view
+    page.locator("#originals label").first.click()
+    page.wait_for_selector("#original #original-mark", timeout=10_000)
+    assert "003_4edc3b288bac67c9.txt" in page.inner_text("#original")
+    assert page.evaluate("""() => { const m = document.getElementById('original-mark').getBoundingClientRect();
+                                    const box = document.querySelector('#original .original-text').getBoundingClientRect();
+                                    return m.top >= box.top && m.bottom <= box.bottom + 1; }""")
 
     follow = ask(page, "Et que publie Mozilla la veille du sommet ?", 2)
     assert "lettre" in follow.lower() or "mozilla" in follow.lower()
@@ -229,6 +236,28 @@ def test_upload_a_document_and_ask_about_it(page, tmp_path):
     page.get_by_role("tab", name="Sources").click()
     assert "hirondelle.md" in page.inner_text("#sources")
     shot(page, "03-document-ajoute")
+
+
+def test_a_pdf_source_opens_at_its_page_with_the_sentence_marked(page, tmp_path):
+    from damaged import pdf_pages
+
+    pdf = tmp_path / "martinet.pdf"
+    pdf.write_bytes(pdf_pages(
+        ["La cooperative Hirondelle, fondee a Lyon, publie chaque annee un rapport sur ses travaux et sur ses membres."],
+        ["Le modele Martinet de la cooperative Hirondelle est publie sous licence Apache 2.0 depuis le printemps dernier."]))
+    page.get_by_role("tab", name="Documents").click()
+    page.set_input_files("#upload input[type=file]", str(pdf))
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('martinet.pdf indexé')",
+                           timeout=120_000)
+    ask(page, "Sous quelle licence le modele Martinet est-il publie ?", 1)
+    page.get_by_role("tab", name="Sources").click()
+    page.get_by_role("radio", name=re.compile(r"martinet\.pdf — p\. 2")).click()
+    page.wait_for_selector("#original img", timeout=10_000)
+    assert "martinet.pdf — p. 2 : la phrase citée est surlignée" in page.inner_text("#original")
+    assert page.evaluate("() => document.querySelector('#original img').naturalWidth") > 500
+    shot(page, "03b-original")
+    page.click("#new")
+    page.wait_for_function("() => document.querySelectorAll('#chat .timings').length === 0")
 
 
 def test_a_bad_upload_shows_an_error_and_keeps_the_index(page, tmp_path):

@@ -240,3 +240,44 @@ def test_a_thumb_down_opens_a_field_for_what_the_answer_should_have_said(page):
     page.store.delete("alice", cid)
     with pytest.warns(UserWarning, match="n'existe plus"):
         page.correct((cid, mid), "Arthur Mensch", _as("alice"))
+
+
+def test_a_source_opens_in_its_original_at_the_cited_sentence(page, tmp_path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from chatbot.domain import Source
+    from damaged import pdf_pages
+
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(pdf_pages(
+        ["Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011, qui compte aujourd'hui dix-sept",
+         "membres et publie chaque année un rapport sur ses travaux, lu par plusieurs centaines de personnes en France."],
+        ["Son modèle phare, Martinet, est publié sous licence Apache 2.0 depuis le printemps dernier par la coopérative",
+         "elle-même, qui en assure aussi la maintenance et la documentation pour tous ses utilisateurs en Europe."]))
+    page.app.ingest([pdf])
+    sentence = "Son modèle phare, Martinet, est publié sous licence Apache 2.0 depuis le printemps dernier par la coopérative"
+    cited = [Source(n=1, doc="rapport.pdf", text=sentence, score=1.0, position=0, start=0, end=0, page=1,
+                    part="pp. 1–2", sentence=sentence, at="p. 2").to_json(stored=True),
+             Source(n=2, doc="mistral.md", text="Mistral AI, fondée à Paris en 2023", score=1.0, position=1,
+                    start=0, end=0).to_json(stored=True)]
+    assert page.shown([Source.from_json(d) for d in cited])["originals"]["choices"] == [
+        ("[1] rapport.pdf — p. 2", "1"), ("[2] mistral.md — passage 2", "2")]
+    # the passage opens on page 1: the sentence is found on page 2, drawn with the sentence marked
+    shown = page.show_original("1", cited)["original"]
+    assert "rapport.pdf</b> — p. 2 : la phrase citée est surlignée" in shown
+    png = base64.b64decode(shown.split("base64,", 1)[1].split("'", 1)[0])
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    yellow = sum(1 for r, g, b in image.getdata() if r > 240 and 200 < g < 240 and b < 200)
+    assert yellow > 1000, yellow  # the mark: a band the width of the sentence
+    assert len(list((page.settings.data_dir / "previews").glob("*.png"))) == 1  # drawn once, then read back
+    assert page.show_original("1", cited)["original"] == shown
+    # a text document: its text, the sentence marked for the page to scroll to
+    text = page.show_original("2", cited)["original"]
+    assert "<mark id='original-mark'>Mistral AI, fondée à Paris en 2023</mark>" in text
+    # a file gone since it was indexed: said, nothing else is shown
+    pdf.unlink()
+    assert "n'est plus là où il a été indexé" in page.show_original("1", cited)["original"]
+    assert page.show_original("9", cited) == {"original": ""}

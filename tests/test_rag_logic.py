@@ -173,6 +173,26 @@ def test_a_yes_or_no_question_gets_its_line():
     assert Prompts(ROOT / "prompts").render("yesno") not in model.calls[1][-1].content
 
 
+def test_a_yes_or_no_answer_withdrawn_gives_way_to_the_sentence_that_speaks_to_it():
+    # « Oui » and the question said again: withdrawn, and the excerpt's own sentence quoted instead
+    e, _ = engine("Oui, le modèle Martinet est publié sous licence libre [2].")
+    a = e.ask("Est-ce que le modèle Martinet est publié sous licence libre ?")
+    assert not a.refused and "reprendre la question" in a.reason and a.retracted.startswith("Oui")
+    assert a.answer == "Voici ce qu'en dit le document : « Le modèle Martinet est publié sous licence Apache 2.0. » [1]"
+    assert [s.doc for s in a.sources] == ["d1.txt"]
+    # a model declining a yes-or-no question: the same sentence
+    e, _ = engine(DECLINE)
+    a = e.ask("est ce que martinet est publie sous licence libre")
+    assert not a.refused and "Apache 2.0" in a.answer and a.retracted == ""
+    # two names no sentence puts side by side: declined, as before
+    e, _ = engine("Oui, le projet Hirondelle publie le modèle Martinet [1].")
+    a = e.ask("Est-ce que le projet Hirondelle est publié sous licence Apache 2.0 ?")
+    assert a.refused and a.answer == DECLINE and a.sources == []
+    # and a question that is not answered by yes or no is never answered by a quotation
+    e, _ = engine(DECLINE)
+    assert e.ask("Sous quelle licence le modèle Martinet est-il publié ?").refused
+
+
 def test_the_source_an_ask_is_attributed_to_is_looked_for_in_the_whole_cited_document():
     texts = ["Un article de la coopérative Hirondelle, écrit à Lyon. Il parle de logiciels.",
              "La météo y est souvent pluvieuse en novembre. " * 20,  # far more than the text read before a passage
@@ -287,3 +307,23 @@ def test_a_question_typed_without_accents_or_with_a_typo_finds_the_documents_wor
     assert not a.refused and a.sources[0].doc == "d1.txt"
     assert "licence modele martinet" in model.calls[0][-1].content  # the model reads the documents' spelling
     assert a.question == "licence modele martinnet"  # the person's words are kept for the page
+
+
+def test_each_source_knows_the_sentence_the_answer_cites_and_its_page():
+    from types import SimpleNamespace
+
+    from chatbot.domain import Source
+
+    text = ("Le projet Hirondelle est une coopérative fondée à Lyon. Elle compte dix-sept membres. "
+            "Son modèle phare s'appelle Martinet.")
+    turn = text.index("Elle compte")
+    passage = Passage(id="p", doc="rapport.pdf", text=text, position=0, start=0, end=len(text), page=4,
+                      part="pp. 4–5", turns=((turn, "p. 5"),))
+    source = Source(n=1, doc="rapport.pdf", text=text, score=1.0, position=0, start=0, end=len(text), page=4,
+                    part="pp. 4–5")
+    excerpts = [SimpleNamespace(hit=SimpleNamespace(passage=passage))]
+    [cited] = Engine.cited("La coopérative Hirondelle compte dix-sept membres [1].", [source], excerpts)
+    assert cited.sentence == "Elle compte dix-sept membres." and cited.where == "p. 5"
+    [cited] = Engine.cited("Elle a été fondée à Lyon [1].", [source], excerpts)
+    assert cited.sentence.startswith("Le projet Hirondelle") and cited.where == "p. 4"
+    assert cited.to_json()["sentence"] == cited.sentence and Source.from_json(cited.to_json()).where == "p. 4"

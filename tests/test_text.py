@@ -1,4 +1,4 @@
-from chatbot.text import analyze, sentence_spans, words
+from chatbot.text import analyze, lemmas, sentence_spans, words
 
 
 def test_elisions_are_split_and_stop_words_dropped():
@@ -21,3 +21,11 @@ def test_a_closing_quote_stays_with_its_sentence():
     text = "« Nous voulons que la communauté l'utilise. » Le mouvement a pris de l'ampleur."
     spans = [text[a:b] for a, b in sentence_spans(text)]
     assert spans == ["« Nous voulons que la communauté l'utilise. »", "Le mouvement a pris de l'ampleur."]
+
+
+def test_lemmas_join_the_forms_of_a_verb_that_stems_keep_apart():
+    assert analyze("prennent") != analyze("prenant")  # the stemmer alone
+    assert lemmas("Les modèles prennent en charge").keys() == lemmas("prenant en charge les modèles").keys()
+    assert set(lemmas("publiés")) == set(lemmas("publie"))
+    # each with the search term it has in the index, for its weight there
+    assert lemmas("modèles") == {next(iter(lemmas("modèle"))): analyze("modèles")[0]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -11,10 +12,13 @@ import gradio as gr
 
 from chatbot.ahead import read_ahead_after
 from chatbot.conversations import STATUS, Message
-from chatbot.domain import Answer
+from chatbot.domain import Answer, Source
 from chatbot.errors import ChatbotError
+from chatbot.preview import pdf_page
 from chatbot.ui.shared import Chat, Shared, Updates, chosen
-from chatbot.ui.sources import Neighbours, link_citations, sources_html
+from chatbot.ui.sources import Neighbours, link_citations, page_html, sources_html, text_html
+
+log = logging.getLogger(__name__)
 
 EXAMPLES = [
     "Qui est le directeur technologique d'Alibaba Cloud Intelligence ?",
@@ -97,7 +101,8 @@ class ChatPanel(Shared):
                     done = True
                     chat[-1]["content"] = answer_html(event)
                     yield {"chat": chat, "sources": sources_html(event, self.context_of(event)),
-                           "conversations": self.listed(user, search, cid), **self.exports(user, cid)}
+                           **self.shown(event.sources), "conversations": self.listed(user, search, cid),
+                           **self.exports(user, cid)}
                 else:
                     text += event
                     chat[-1]["content"] = text
@@ -110,6 +115,27 @@ class ChatPanel(Shared):
         finally:
             if not done:  # « Arrêter », a closed tab: what was said is kept, marked as stopped
                 self.store.stop(mid, text)
+
+    def show_original(self, choice: str | None, cited: list[dict] | None) -> Updates:
+        """The source picked, in its document of origin: a PDF's page drawn with the sentence marked,
+        another document's text scrolled to it. Only a file the index was made from is shown."""
+        source = next((Source.from_json(d) for d in cited or [] if str(d.get("n")) == str(choice)), None)
+        if source is None:
+            return {"original": ""}
+        path = self.app.original(source.doc)
+        if path is None:
+            return {"original": f"<p><em>Le fichier de {html.escape(source.doc)} n'est plus là où il a été indexé : "
+                                "le passage cité est ci-dessus.</em></p>"}
+        if path.suffix.lower() == ".pdf":
+            try:
+                page = pdf_page(path, source.page or 1, source.sentence, self.settings.data_dir / "previews")
+            except Exception:  # noqa: BLE001 - a file changed or damaged since: said, never a traceback
+                log.debug("drawing %s failed", path, exc_info=True)
+                return {"original": f"<p><em>La page de {html.escape(source.doc)} n'a pas pu être affichée "
+                                    "(le fichier a changé ou est abîmé) : le passage cité est ci-dessus.</em></p>"}
+            return {"original": page_html(page.png, source.doc, page.page, page.marked)}
+        text = self.app.engine_for_retrieval().searcher.document(source.doc)
+        return {"original": text_html(text, source.sentence or source.text, source.doc, source.where)}
 
     def speculate(self, text: str | None, cid: str | None, scope: list[str] | None,
                   request: gr.Request | None) -> None:

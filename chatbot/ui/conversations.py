@@ -7,7 +7,7 @@ import gradio as gr
 from chatbot.errors import ChatbotError
 from chatbot.ui.chat import stored_answer_html
 from chatbot.ui.shared import Shared, Updates, chosen
-from chatbot.ui.sources import EMPTY_SOURCES, stored_sources_html
+from chatbot.ui.sources import EMPTY_SOURCES, stored_sources, stored_sources_html
 
 
 def _closed() -> Updates:
@@ -19,7 +19,7 @@ class ConversationsPanel(Shared):
     def new_conversation(self) -> Updates:
         """An empty page: no conversation open, nothing to export."""
         return {"chat": [], "conversation": None, "question": "", "sources": "", "conversations": gr.update(value=None),
-                "scope": [], **self.exports("", None)}
+                "scope": [], **self.shown([]), **self.exports("", None)}
 
     def open_conversation(self, cid: str | None, request: gr.Request | None) -> Updates:
         user = self.user_of(request)
@@ -40,7 +40,8 @@ class ConversationsPanel(Shared):
                 last = m if m.detail.get("sources") else last
         panel = stored_sources_html(last.detail, present) if last else EMPTY_SOURCES
         return {"chat": chat, "conversation": cid, "sources": panel, "title": gr.update(value=conv.title),
-                "scope": gr.update(value=conv.scope), **self.exports(user, cid)}
+                "scope": gr.update(value=conv.scope), **self.shown(stored_sources(last.detail) if last else []),
+                **self.exports(user, cid)}
 
     def search_conversations(self, search: str, cid: str | None, request: gr.Request | None) -> Updates:
         return {"conversations": self.listed(self.user_of(request), search, cid)}

@@ -25,12 +25,16 @@ from chatbot.ui.chat import EMPTY, EXAMPLES
 from chatbot.ui.documents import LIBRARY_COLUMNS, model_choices
 from chatbot.ui.page import Page
 from chatbot.ui.shared import NAMES, Updates
-from chatbot.ui.sources import EMPTY_SOURCES
+from chatbot.ui.sources import EMPTY_SOURCES, ORIGINAL_JS
 
 MAX_UPLOAD = "20mb"
 CSS = """
 .sources details { margin: .3em 0; }
 .sources mark { background: #fde68a; }
+.sources .given { background: #fef9c3; }
+.original img { max-width: 100%; height: auto; border: 1px solid #e5e7eb; }
+.original-text { max-height: 420px; overflow-y: auto; white-space: pre-wrap; font-size: .9em; }
+.original mark { background: #fde68a; }
 .timings { color: #6b7280; font-size: .85em; }
 a.cite { text-decoration: none; font-weight: 600; }
 .retracted { color: #92400e; font-size: .9em; }
@@ -178,6 +182,10 @@ def build(app: App) -> gr.Blocks:
             with gr.Column(scale=2):
                 with gr.Tab("Sources"):
                     w["sources"] = gr.HTML(EMPTY_SOURCES, elem_id="sources")
+                    w["originals"] = gr.Radio(choices=[], label="Voir dans le document d'origine",
+                                              elem_id="originals", visible=False)
+                    w["original"] = gr.HTML("", elem_id="original")
+                    w["cited"] = gr.State([])  # the sources shown, as stored (Source.to_json)
                 with gr.Tab("Documents"):
                     w["upload"] = gr.File(label="Ajouter des documents : texte, PDF, Word, LibreOffice, PowerPoint, "
                                           "Excel, EPUB, RTF, images (lues par OCR)",
@@ -215,7 +223,8 @@ def build(app: App) -> gr.Blocks:
 
         asked = ["question", "chat", "conversation", "scope", "search", "temperature", "top_k", "max_tokens"]
         exported = ["export_md", "export_json", "export_odt", "export_docx"]
-        answered = ["chat", "conversation", "question", "sources", "conversations", *exported]
+        shown = ["sources", "originals", "original", "cited"]
+        answered = ["chat", "conversation", "question", *shown, "conversations", *exported]
         ev1 = on(w["question"].submit, page.respond, asked, answered)
         ev2 = on(w["send"].click, page.respond, asked, answered)
         w["stop"].click(None, cancels=[ev1, ev2])
@@ -224,10 +233,12 @@ def build(app: App) -> gr.Blocks:
         # newer guess could not stop the older one (Page.speculate waits out the pause itself)
         on(w["question"].input, page.speculate, ["question", "conversation", "scope"], [], show_progress="hidden",
            trigger_mode="multiple", concurrency_limit=None, queue=False)
-        fresh = ["chat", "conversation", "question", "sources", "conversations", "scope", *exported]
+        fresh = ["chat", "conversation", "question", *shown, "conversations", "scope", *exported]
         on(w["new"].click, page.new_conversation, [], fresh)
         on(w["conversations"].input, page.open_conversation, ["conversations"],
-           ["chat", "conversation", "sources", "title", "scope", *exported])
+           ["chat", "conversation", *shown, "title", "scope", *exported])
+        opened = on(w["originals"].input, page.show_original, ["originals", "cited"], ["original"])
+        opened.then(None, js=ORIGINAL_JS)
         on(w["search"].change, page.search_conversations, ["search", "conversation"], ["conversations"])
         on(w["rename"].click, page.rename_conversation, ["conversation", "title", "search"], ["conversations"])
         on(w["delete"].click, page.delete_conversation, ["conversation", "search"], fresh)

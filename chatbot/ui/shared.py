@@ -19,7 +19,9 @@ import gradio as gr
 from chatbot.ahead import Typing
 from chatbot.app import App
 from chatbot.conversations import LOCAL_USER, Conversation, Conversations
+from chatbot.domain import Source
 from chatbot.office import conversation_docx, conversation_odt
+from chatbot.ui.sources import original_choices
 
 Update = dict[str, Any]  # what gr.update() makes: a widget's new properties
 Updates = dict[str, Any]  # widget name -> its new value or Update
@@ -28,7 +30,7 @@ Chat = list[dict[str, str]]  # the conversation as gr.Chatbot shows it
 # the widgets, by the names handlers use (`layout.build` makes them)
 NAMES = ("status", "conversation", "new", "search", "conversations", "title", "rename", "delete",
          "export_md", "export_json", "export_odt", "export_docx", "chat", "correction", "correct", "corrected",
-         "question", "send", "stop", "scope", "sources", "upload",
+         "question", "send", "stop", "scope", "sources", "originals", "original", "cited", "upload",
          "upload_status", "cancel", "library", "to_remove", "remove", "model", "load", "model_status",
          "temperature", "top_k", "max_tokens")
 
@@ -62,6 +64,11 @@ class Shared:
     def listed(self, user: str, search: str, cid: str | None) -> Update:
         """The conversations list, `cid` chosen in it."""
         return gr.update(choices=self.conversation_choices(user, search), value=cid)
+
+    def shown(self, sources: list[Source]) -> Updates:
+        """The list of an answer's sources to open in their original, and nothing opened yet."""
+        return {"originals": gr.update(choices=original_choices(sources), value=None, visible=bool(sources)),
+                "original": "", "cited": [s.to_json(stored=True) for s in sources]}
 
     def exports(self, user: str, cid: str | None) -> Updates:
         """Fresh Markdown, JSON, OpenDocument and Word exports of a conversation, for the download buttons."""

@@ -14,6 +14,38 @@ Neighbours = Callable[[str, int], tuple[str, str]]  # (document, position) -> th
 EMPTY_SOURCES = "<p><em>Les passages cités apparaîtront ici.</em></p>"
 
 
+# after a document's text is shown, its marked sentence is scrolled into view
+ORIGINAL_JS = "() => { document.querySelector('#original-mark')?.scrollIntoView({block: 'center'}); }"
+
+
+def original_choices(sources: list[Source]) -> list[tuple[str, str]]:
+    """« [1] rapport.pdf — p. 3 » for each source, by its number."""
+    return [(f"[{s.n}] {s.doc} — {s.where}", str(s.n)) for s in sources]
+
+
+def page_html(png: bytes, doc: str, number: int, marked: bool) -> str:
+    """A page of the original as an image, the cited sentence marked on it (or said not found)."""
+    import base64
+
+    data = base64.b64encode(png).decode("ascii")
+    said = ("la phrase citée est surlignée" if marked else
+            "la phrase citée n'a pas été retrouvée sur la page (page scannée ?) : elle est dans le passage ci-dessus")
+    return (f"<figure class='original'><figcaption><b>{html.escape(doc)}</b> — p. {number} : {said}.</figcaption>"
+            f"<img src='data:image/png;base64,{data}' alt='Page {number} de {html.escape(doc)}'></figure>")
+
+
+def text_html(text: str, sentence: str, doc: str, where: str) -> str:
+    """A document's text, the cited sentence marked where it is (the page scrolls it into view)."""
+    at = text.find(sentence) if sentence else -1
+    if at < 0:
+        body = html.escape(text)
+    else:
+        body = (f"{html.escape(text[:at])}<mark id='original-mark'>{html.escape(sentence)}</mark>"
+                f"{html.escape(text[at + len(sentence):])}")
+    return (f"<figure class='original'><figcaption><b>{html.escape(doc)}</b> — {html.escape(where)}</figcaption>"
+            f"<div class='original-text'>{body}</div></figure>")
+
+
 def link_citations(text: str) -> str:
     """`[2]` -> a link to source 2 in the Sources panel."""
     return re.sub(r"\[(\d{1,2})\]", r"<a class='cite' href='#source-\1'>[\1]</a>", text)
@@ -27,8 +59,8 @@ def sources_html(answer: Answer, context: Neighbours, *, removed: set[str] | fro
     parts = ["<div class='sources'>"]
     for s in answer.sources:
         before, after = _around(s.text, *context(s.doc, s.position))
-        body = (f"<span class='ctx'>{html.escape(before[-400:])}</span> <mark>{html.escape(s.text)}"
-                f"</mark> <span class='ctx'>{html.escape(after[:400])}</span>")
+        body = (f"<span class='ctx'>{html.escape(before[-400:])}</span> {_marked(s)} "
+                f"<span class='ctx'>{html.escape(after[:400])}</span>")
         name = f"{html.escape(s.title)} <small>({html.escape(s.doc)})</small>" if s.title else html.escape(s.doc)
         section = f" · <small>{html.escape(s.section)}</small>" if s.section else ""
         if s.doc in removed:
@@ -39,6 +71,17 @@ def sources_html(answer: Answer, context: Neighbours, *, removed: set[str] | fro
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+def _marked(s: Source) -> str:
+    """The passage given to the model, its cited sentence marked; the whole passage where the
+    answer's sentence is not known (an answer stored before it was kept)."""
+    at = s.text.find(s.sentence) if s.sentence else -1
+    if at < 0:
+        return f"<mark>{html.escape(s.text)}</mark>"
+    end = at + len(s.sentence)
+    return (f"<span class='given'>{html.escape(s.text[:at])}</span><mark>{html.escape(s.sentence)}</mark>"
+            f"<span class='given'>{html.escape(s.text[end:])}</span>")
 
 
 def _around(text: str, before: str, after: str) -> tuple[str, str]:

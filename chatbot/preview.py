@@ -1,0 +1,127 @@
+"""The original at the cited place: a PDF page drawn as an image, the cited sentence marked on it.
+
+The passage knows the page it opens on; the sentence may sit on the next one, so the pages from
+there on are searched for it (pdfium's own text of each page, compared with spaces, line breaks
+and hyphens at line ends ignored) and the page that holds it is the one drawn and named. A page
+is drawn by pdfium (pypdfium2, no network) at PREVIEW_DPI and kept as a PNG in a cache folder,
+named by the file's path, size and time of change, the page and the sentence: a second look costs
+a file read. A scan has no text layer to search: its page is drawn unmarked, and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot.text import fold
+
+PREVIEW_DPI = 110
+REACH = 2  # pages after the passage's first that may hold the sentence (a passage spans at most a few)
+MARK = (250, 204, 21, 110)  # the highlighter's yellow, see-through
+_KEY_CHARS = 80  # of the sentence, the start that is looked for (a long sentence may cross a page)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A page drawn: the PNG, its number (from 1), and whether the sentence is marked on it."""
+
+    png: bytes
+    page: int
+    marked: bool
+
+
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """Text folded to compare (lower case, no accents, no spaces, no hyphen at a line's end), with
+    the index in `text` of each character kept."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(text):
+        if c.isspace() or c in "\u00ad\ufffe\x02":
+            continue
+        if c in "-‐" and text[i + 1: i + 2].isspace():  # « déve-\nloppement »
+            continue
+        for f in fold(c.lower().replace("’", "'")):
+            out.append(f)
+            where.append(i)
+    return "".join(out), where
+
+
+def _span(page_text: str, sentence: str) -> tuple[int, int] | None:
+    """(first, count) of the sentence's start in the page's characters, or None."""
+    hay, where = _squeezed(page_text)
+    for key in (sentence, sentence[:_KEY_CHARS], " ".join(sentence.split()[:6])):
+        needle, _ = _squeezed(key)
+        if len(needle) < 8:
+            continue
+        at = hay.find(needle)
+        if at >= 0:
+            first, last = where[at], where[at + len(needle) - 1]
+            return first, last - first + 1
+    return None
+
+
+def _cache_key(path: Path, page: int, sentence: str) -> str:
+    st = path.stat()
+    raw = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{page}|{sentence}|{PREVIEW_DPI}"
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+def pdf_page(path: Path, page: int, sentence: str, cache: Path | None = None) -> Shown:
+    """The page of `path` that holds `sentence`, from `page` (from 1) up to REACH pages after it,
+    drawn with the sentence marked; `page` unmarked when none of them holds it."""
+    key = _cache_key(path, page, sentence) if cache is not None else ""
+    if cache is not None:
+        for hit in cache.glob(f"{key}-*.png"):
+            _, at, marked = hit.stem.split("-")
+            return Shown(hit.read_bytes(), int(at), marked == "1")
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        found = None
+        for number in range(max(page, 1), min(max(page, 1) + REACH, len(pdf)) + 1):
+            text_page = pdf[number - 1].get_textpage()
+            span = _span(text_page.get_text_range(), sentence) if sentence else None
+            if span is not None:
+                found = number, text_page, span
+                break
+            text_page.close()
+        number = found[0] if found else min(max(page, 1), len(pdf))
+        scale = PREVIEW_DPI / 72
+        pdf_page_ = pdf[number - 1]
+        image = pdf_page_.render(scale=scale).to_pil().convert("RGBA")
+        if found:
+            from PIL import Image, ImageDraw
+
+            _, text_page, (first, count) = found
+            height = pdf_page_.get_height()
+            layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+            draw = ImageDraw.Draw(layer)
+            for i in range(text_page.count_rects(first, count)):
+                left, bottom, right, top = text_page.get_rect(i)
+                draw.rectangle([left * scale - 2, (height - top) * scale - 2, right * scale + 2,
+                                (height - bottom) * scale + 2], fill=MARK)
+            image = Image.alpha_composite(image, layer)
+            text_page.close()
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="PNG", optimize=False)
+    finally:
+        pdf.close()
+    shown = Shown(out.getvalue(), number, found is not None)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f"{key}.tmp"
+        tmp.write_bytes(shown.png)
+        tmp.replace(cache / f"{key}-{number}-{int(shown.marked)}.png")
+    return shown
+
+
+_PAGE = re.compile(r"^p\. \d+$")
+
+
+def relabel(where: str, number: int) -> str:
+    """« p. 2 » said of the passage, made the page that holds the sentence (« p. 3 »)."""
+    return f"p. {number}" if _PAGE.match(where) or not where else where
