@@ -115,6 +115,7 @@ def test_answer_streams_with_citation_and_source_then_follow_up(page):
     assert page.evaluate("""() => { const m = document.getElementById('original-mark').getBoundingClientRect();
                                     const box = document.querySelector('#original .original-text').getBoundingClientRect();
                                     return m.top >= box.top && m.bottom <= box.bottom + 1; }""")
+    shot(page, "02b-source-dans-son-document")
 
     follow = ask(page, "Et que publie Mozilla la veille du sommet ?", 2)
     assert "lettre" in follow.lower() or "mozilla" in follow.lower()

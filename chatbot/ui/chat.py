@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import gradio as gr
 
@@ -14,6 +15,7 @@ from chatbot.ahead import read_ahead_after
 from chatbot.conversations import STATUS, Message
 from chatbot.domain import Answer, Source
 from chatbot.errors import ChatbotError
+from chatbot.ingest import IMAGES, read_document
 from chatbot.preview import pdf_page
 from chatbot.ui.shared import Chat, Shared, Updates, chosen
 from chatbot.ui.sources import Neighbours, link_citations, page_html, sources_html, text_html
@@ -134,8 +136,17 @@ class ChatPanel(Shared):
                 return {"original": f"<p><em>La page de {html.escape(source.doc)} n'a pas pu être affichée "
                                     "(le fichier a changé ou est abîmé) : le passage cité est ci-dessus.</em></p>"}
             return {"original": page_html(page.png, source.doc, page.page, page.marked)}
-        text = self.app.engine_for_retrieval().searcher.document(source.doc)
-        return {"original": text_html(text, source.sentence or source.text, source.doc, source.where)}
+        return {"original": text_html(self.original_text(path, source.doc), source.sentence or source.text,
+                                      source.doc, source.where)}
+
+    def original_text(self, path: Path, name: str) -> str:
+        """A document's text read again from its file (an image's, from the index: OCR is slow)."""
+        if path.suffix.lower() not in IMAGES:
+            try:
+                return read_document(path, name).text
+            except ChatbotError:
+                pass  # changed since and unreadable now: the text as it was indexed
+        return self.app.engine_for_retrieval().searcher.document(name)
 
     def speculate(self, text: str | None, cid: str | None, scope: list[str] | None,
                   request: gr.Request | None) -> None:

@@ -31,7 +31,7 @@ MAX_UPLOAD = "20mb"
 CSS = """
 .sources details { margin: .3em 0; }
 .sources mark { background: #fde68a; }
-.sources .given { background: #fef9c3; }
+.sources .ctx { color: #6b7280; }
 .original img { max-width: 100%; height: auto; border: 1px solid #e5e7eb; }
 .original-text { max-height: 420px; overflow-y: auto; white-space: pre-wrap; font-size: .9em; }
 .original mark { background: #fde68a; }

@@ -36,12 +36,14 @@ def page_html(png: bytes, doc: str, number: int, marked: bool) -> str:
 
 def text_html(text: str, sentence: str, doc: str, where: str) -> str:
     """A document's text, the cited sentence marked where it is (the page scrolls it into view)."""
-    at = text.find(sentence) if sentence else -1
-    if at < 0:
+    # the passage joined the file's lines with a space: any run of spaces or line breaks matches
+    found = re.search(r"\s+".join(map(re.escape, sentence.split())), text) if sentence.strip() else None
+    if found is None:
         body = html.escape(text)
     else:
-        body = (f"{html.escape(text[:at])}<mark id='original-mark'>{html.escape(sentence)}</mark>"
-                f"{html.escape(text[at + len(sentence):])}")
+        a, b = found.span()
+        body = (f"{html.escape(text[:a])}<mark id='original-mark'>{html.escape(text[a:b])}</mark>"
+                f"{html.escape(text[b:])}")
     return (f"<figure class='original'><figcaption><b>{html.escape(doc)}</b> — {html.escape(where)}</figcaption>"
             f"<div class='original-text'>{body}</div></figure>")
 
