@@ -331,8 +331,8 @@ class Failures:
         if self.path is None or not self.changed:
             return
         try:
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.known, ensure_ascii=False, indent=1), encoding="utf-8")
+            tmp = self.path.with_suffix(".tmp")  # ASCII: a name that is not UTF-8 is kept escaped
+            tmp.write_text(json.dumps(self.known, indent=1), encoding="ascii")
             tmp.replace(self.path)
         except OSError:
             log.debug("could not keep the failed files in %s", self.path, exc_info=True)
@@ -364,9 +364,9 @@ class Originals:
             return
         known = self._read()
         known.update({name: str(path.resolve()) for name, path in found.items()})
-        try:
+        try:  # ASCII: a file name that is not UTF-8 (« caf\udce9 ») is kept escaped, as the system gave it
             tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
+            tmp.write_text(json.dumps(known, indent=1), encoding="ascii")
             tmp.replace(self.path)
         except OSError:
             log.debug("could not keep the documents' files in %s", self.path, exc_info=True)

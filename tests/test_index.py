@@ -381,3 +381,19 @@ def test_each_passage_keeps_its_sentences_vectors_for_choosing_excerpts(tmp_path
     r = Retriever(passages, vectors, emb, sentences)
     close = r.meaning("Quels bénévoles entretiennent le code ?", passages[0])
     assert close is not None and max(range(3), key=lambda j: close[j]) == 1
+
+
+def test_a_file_name_that_is_not_utf8_is_remembered_failed_or_read(tmp_path):
+    import os
+
+    from chatbot.indexing import Failures, Originals
+
+    name = os.fsdecode(b"caf\xe9.docx")  # as Linux gives a latin-1 name: a lone surrogate
+    path = tmp_path / name
+    path.write_bytes(b"PK not a document")
+    failed = Failures(tmp_path / "failed.json")
+    failed.remember(path, name, "damaged")
+    failed.save()
+    assert Failures(tmp_path / "failed.json").unchanged(path, name).startswith("damaged")
+    Originals(tmp_path / "originals.json").remember({name: path})
+    assert Originals(tmp_path / "originals.json").of(name) == path
