@@ -52,6 +52,16 @@ def _pdf(text: str = FRENCH) -> bytes:
     return _pdf_of(objects)
 
 
+# two pages, the second opening with a sentence that a passage of both holds (lines of more than
+# 100 characters: a shorter line without a full stop is read as a heading, which opens a passage)
+TWO_PAGES = (
+    ["Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011, qui compte aujourd'hui dix-sept",
+     "membres et publie chaque année un rapport sur ses travaux, lu par plusieurs centaines de personnes en France."],
+    ["Son modèle phare, Martinet, est publié sous licence Apache 2.0 depuis le printemps dernier par la coopérative",
+     "elle-même, qui en assure aussi la maintenance et la documentation pour tous ses utilisateurs en Europe."],
+)
+
+
 def pdf_pages(*pages: list[str]) -> bytes:
     """A PDF whose pages hold these lines, one under the other (Helvetica, latin-1)."""
     kids = " ".join(f"{4 + 2 * k} 0 R" for k in range(len(pages)))

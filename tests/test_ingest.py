@@ -283,14 +283,10 @@ def test_a_text_met_again_in_a_document_is_one_passage(tmp_path):
 
 
 def test_a_passage_over_a_page_break_knows_the_page_of_each_sentence(tmp_path):
-    from damaged import pdf_pages
+    from damaged import TWO_PAGES, pdf_pages
 
     pdf = tmp_path / "rapport.pdf"
-    pdf.write_bytes(pdf_pages(
-        ["Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011, qui compte aujourd'hui dix-sept",
-         "membres et publie chaque année un rapport sur ses travaux, lu par plusieurs centaines de personnes en France."],
-        ["Son modèle phare, Martinet, est publié sous licence Apache 2.0 depuis le printemps dernier par la coopérative",
-         "elle-même, qui en assure aussi la maintenance et la documentation pour tous ses utilisateurs en Europe."]))
+    pdf.write_bytes(pdf_pages(*TWO_PAGES))
     first = chunk(read_document(pdf), size=400, overlap=0)[0]
     assert first.part == "pp. 1–2"
     assert first.part_at(first.text.index("dix-sept")) == "p. 1"

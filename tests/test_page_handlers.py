@@ -249,14 +249,10 @@ def test_a_source_opens_in_its_original_at_the_cited_sentence(page, tmp_path):
     from PIL import Image
 
     from chatbot.domain import Source
-    from damaged import pdf_pages
+    from damaged import TWO_PAGES, pdf_pages
 
     pdf = tmp_path / "rapport.pdf"
-    pdf.write_bytes(pdf_pages(
-        ["Le projet Hirondelle est une coopérative de logiciel libre fondée à Lyon en 2011, qui compte aujourd'hui dix-sept",
-         "membres et publie chaque année un rapport sur ses travaux, lu par plusieurs centaines de personnes en France."],
-        ["Son modèle phare, Martinet, est publié sous licence Apache 2.0 depuis le printemps dernier par la coopérative",
-         "elle-même, qui en assure aussi la maintenance et la documentation pour tous ses utilisateurs en Europe."]))
+    pdf.write_bytes(pdf_pages(*TWO_PAGES))
     page.app.ingest([pdf])
     sentence = "Son modèle phare, Martinet, est publié sous licence Apache 2.0 depuis le printemps dernier par la coopérative"
     cited = [Source(n=1, doc="rapport.pdf", text=sentence, score=1.0, position=0, start=0, end=0, page=1,
