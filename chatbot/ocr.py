@@ -59,6 +59,30 @@ def image_text(data: bytes, name: str) -> list[str]:
     return pages
 
 
+def words_at(png: bytes) -> list[tuple[str, tuple[int, int, int, int], tuple[int, int, int]]]:
+    """The words Tesseract reads on an image, in reading order: (word, (left, top, right, bottom)
+    in pixels, (block, paragraph, line)). [] when Tesseract with French is missing or fails."""
+    langs = languages()
+    if not langs:
+        return []
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", langs, "--psm", "3", "tsv"], input=png,
+                              capture_output=True, timeout=PAGE_TIMEOUT_S, env=env)
+    except subprocess.TimeoutExpired:
+        return []
+    if done.returncode != 0:
+        return []
+    out = []
+    for row in done.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue  # level 5: a word
+        left, top, width, height = map(int, cells[6:10])
+        out.append((cells[11], (left, top, left + width, top + height), (int(cells[2]), int(cells[3]), int(cells[4]))))
+    return out
+
+
 def pdf_pages_text(raw: bytes, pages: list[int], name: str) -> dict[int, str]:
     """OCR of the given PDF pages (from 0), each rendered at DPI."""
     import io

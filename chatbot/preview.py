@@ -5,7 +5,9 @@ there on are searched for it (pdfium's own text of each page, compared with spac
 and hyphens at line ends ignored) and the page that holds it is the one drawn and named. A page
 is drawn by pdfium (pypdfium2, no network) at PREVIEW_DPI and kept as a PNG in a cache folder,
 named by the file's path, size and time of change, the page and the sentence: a second look costs
-a file read. A scan has no text layer to search: its page is drawn unmarked, and says so.
+a file read. A scan has no text layer to search: Tesseract reads its words with their places
+(seconds, once: the page is cached), and the sentence's are marked; without Tesseract, or when
+the words read differ, the page is drawn unmarked and says so.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from chatbot.text import fold
 
 PREVIEW_DPI = 110
+OCR_DPI = 300  # a scan's words are read at the resolution it was indexed at (ocr.DPI)
 REACH = 2  # pages after the passage's first that may hold the sentence (a passage spans at most a few)
 MARK = (250, 204, 21, 110)  # the highlighter's yellow, see-through
 _KEY_CHARS = 80  # of the sentence, the start that is looked for (a long sentence may cross a page)
@@ -89,34 +93,65 @@ def pdf_page(path: Path, page: int, sentence: str, cache: Path | None = None) ->
                 found = number, text_page, span
                 break
             text_page.close()
-        number = found[0] if found else min(max(page, 1), len(pdf))
         scale = PREVIEW_DPI / 72
-        pdf_page_ = pdf[number - 1]
-        image = pdf_page_.render(scale=scale).to_pil().convert("RGBA")
+        boxes: list[tuple[float, float, float, float]] = []  # in the drawn image's pixels
         if found:
-            from PIL import Image, ImageDraw
-
-            _, text_page, (first, count) = found
-            height = pdf_page_.get_height()
-            layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
-            draw = ImageDraw.Draw(layer)
+            number, text_page, (first, count) = found
+            height = pdf[number - 1].get_height()
             for i in range(text_page.count_rects(first, count)):
                 left, bottom, right, top = text_page.get_rect(i)
-                draw.rectangle([left * scale - 2, (height - top) * scale - 2, right * scale + 2,
-                                (height - bottom) * scale + 2], fill=MARK)
-            image = Image.alpha_composite(image, layer)
+                boxes.append((left * scale, (height - top) * scale, right * scale, (height - bottom) * scale))
             text_page.close()
+        else:  # a scan: its words where Tesseract reads them
+            number, boxes = _scanned(pdf, max(page, 1), sentence)
+        image = pdf[number - 1].render(scale=scale).to_pil().convert("RGBA")
+        if boxes:
+            from PIL import Image, ImageDraw
+
+            layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+            draw = ImageDraw.Draw(layer)
+            for left, top, right, bottom in boxes:
+                draw.rectangle([left - 2, top - 2, right + 2, bottom + 2], fill=MARK)
+            image = Image.alpha_composite(image, layer)
         out = io.BytesIO()
         image.convert("RGB").save(out, format="PNG", optimize=False)
     finally:
         pdf.close()
-    shown = Shown(out.getvalue(), number, found is not None)
+    shown = Shown(out.getvalue(), number, bool(boxes))
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         tmp = cache / f"{key}.tmp"
         tmp.write_bytes(shown.png)
         tmp.replace(cache / f"{key}-{number}-{int(shown.marked)}.png")
     return shown
+
+
+def _scanned(pdf: Any, page: int, sentence: str) -> tuple[int, list[tuple[float, float, float, float]]]:
+    """(page, boxes) of the sentence on the first scanned page from `page` that holds it (the
+    words Tesseract reads at OCR_DPI, as when the page was indexed, matched word for word, the
+    first six enough), one box a line; (`page`, []) when none does or Tesseract is missing."""
+    from chatbot import ocr
+
+    wanted = [w for w in (_squeezed(w)[0] for w in sentence.split()) if w]
+    if not sentence or not ocr.languages() or not wanted:
+        return min(page, len(pdf)), []
+    key = wanted[:6]
+    for number in range(page, min(page + REACH, len(pdf)) + 1):
+        if pdf[number - 1].get_textpage().count_chars() > 0:
+            continue  # a text layer: its search found nothing, OCR would not either
+        buf = io.BytesIO()
+        pdf[number - 1].render(scale=OCR_DPI / 72).to_pil().convert("L").save(buf, format="PNG")
+        words = ocr.words_at(buf.getvalue())
+        said = [_squeezed(w)[0] for w, _, _ in words]
+        for at in range(len(said) - len(key) + 1):
+            if said[at: at + len(key)] == key:
+                lines: dict[tuple[int, int, int], list[float]] = {}
+                for _, (left, top, right, bottom), line in words[at: at + len(wanted)]:
+                    box = lines.setdefault(line, [left, top, right, bottom])
+                    box[:] = [min(box[0], left), min(box[1], top), max(box[2], right), max(box[3], bottom)]
+                k = PREVIEW_DPI / OCR_DPI
+                return number, [(a * k, b * k, c * k, d * k) for a, b, c, d in lines.values()]
+    return min(page, len(pdf)), []
 
 
 _PAGE = re.compile(r"^p\. \d+$")

@@ -63,7 +63,7 @@ def test_search_and_ask_json(seeded_data_dir, tmp_path):
                                      "gen_ms", "total_ms"}
     assert "Jingren Zhou" in first["answer"] and not first["refused"]
     assert first["model"] == str(SMALL_LLM)
-    assert {"n", "doc", "title", "page", "where", "section", "text", "score"} == set(first["sources"][0])
+    assert {"n", "doc", "title", "page", "where", "section", "text", "score", "sentence"} == set(first["sources"][0])
     assert first["sources"][0]["page"] is None  # a text file has no pages
     assert first["sources"][0]["where"].startswith("passage ")
     assert second["refused"] and second["answer"] == "Je ne trouve pas cette information dans les documents."

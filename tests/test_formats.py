@@ -345,3 +345,31 @@ def test_an_office_file_made_to_exhaust_memory_is_refused_while_it_is_read(tmp_p
         read_document(tmp_path / "bombe.docx")
     monkeypatch.setattr(chatbot.formats, "MAX_XML_ELEMENTS", 10_000)
     assert read_document(tmp_path / "bombe.docx").text.strip() == "Le projet Hirondelle."
+
+
+def test_a_scanned_page_opens_with_the_cited_sentence_marked_where_ocr_reads_it(tmp_path, tesseract):
+    import io
+
+    from PIL import Image
+
+    from chatbot.preview import pdf_page
+
+    _picture(["Le rapport annuel de la coopérative Héron.", "Le directeur de Héron est Paul Girard.",
+              "Il a été nommé au printemps."]).save(tmp_path / "scan.pdf", format="PDF", resolution=150)
+    shown = pdf_page(tmp_path / "scan.pdf", 1, "Le directeur de Héron est Paul Girard.", tmp_path / "cache")
+    assert shown.page == 1 and shown.marked
+    image = Image.open(io.BytesIO(shown.png)).convert("RGB")
+    marked = [(x, y) for y in range(image.height) for x in range(0, image.width, 4)
+              if _yellow(image.getpixel((x, y)))]
+    assert marked, "no mark on the page"
+    rows = {y for _, y in marked}
+    # the mark is on the second line of three, not on the others
+    assert image.height * 0.33 < min(rows) and max(rows) < image.height * 0.75, (min(rows), max(rows), image.height)
+    unmarked = pdf_page(tmp_path / "scan.pdf", 1, "Une phrase qui n'est pas sur la page.", tmp_path / "cache")
+    assert not unmarked.marked
+
+
+def _yellow(rgb: tuple[int, int, int]) -> bool:
+    """The highlighter's yellow over white or black text."""
+    r, g, b = rgb
+    return r > 200 and 150 < g < 240 and b < 180
