@@ -418,13 +418,21 @@ def cmd_conversations_export(args: argparse.Namespace) -> int:
 
     store = Conversations(settings_from(args).data_dir)
     user = args.user or LOCAL_USER
+    if args.answer is not None and args.format not in ("odt", "docx"):
+        raise InputError("--answer goes with --format odt or docx.")
     if args.format == "json":
         print(json.dumps(store.export_json(user, args.id), ensure_ascii=False, indent=2))
     elif args.format in ("odt", "docx"):  # `… --format odt > conversation.odt`, `--format docx > ….docx`
-        from chatbot.office import conversation_docx, conversation_odt
+        from chatbot.office import conversation_docx, conversation_odt, one_answer
 
         write = conversation_odt if args.format == "odt" else conversation_docx
-        sys.stdout.buffer.write(write(store.get(user, args.id), store.messages(user, args.id)))
+        messages = store.messages(user, args.id)
+        if args.answer is not None:
+            messages = one_answer(messages, args.answer)
+            if not messages:
+                raise InputError(f"conversation {args.id} has no answer {args.answer}: "
+                                 "`chatbot conversations export ID --format md` shows its answers in order.")
+        sys.stdout.buffer.write(write(store.get(user, args.id), messages))
     else:
         print(store.export_markdown(user, args.id), end="")
     return 0
@@ -507,6 +515,8 @@ def _parser() -> argparse.ArgumentParser:
     cx.add_argument("id")
     cx.add_argument("--format", choices=["md", "json", "odt", "docx"], default="md",
                     help="odt (LibreOffice) or docx (Word): the citations as footnotes (write it to a file: > name.odt)")
+    cx.add_argument("--answer", type=int, default=None, metavar="N",
+                    help="with odt or docx: only the N-th answer (from 1) and its question")
     for sp, fn in ((cl, cmd_conversations_list), (cx, cmd_conversations_export)):
         sp.add_argument("--user", default=None,
                         help="whose conversations (a CHATBOT_AUTH user name; default: the local user)")

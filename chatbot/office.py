@@ -43,6 +43,16 @@ def _cited(text: str, sources: dict[int, Source], note: Callable[[str], str], pl
     return "".join(out)
 
 
+def one_answer(messages: Sequence[Message], n: int | None = None) -> list[Message]:
+    """The n-th answer of a conversation (from 1; the last one when n is None) with the question
+    it answers: what « one answer » exports. [] when there is no such answer."""
+    answers = [i for i, m in enumerate(messages) if m.role == "assistant"]
+    if not answers or (n is not None and not 1 <= n <= len(answers)):
+        return []
+    i = answers[-1 if n is None else n - 1]
+    return [messages[i - 1], messages[i]] if i and messages[i - 1].role == "user" else [messages[i]]
+
+
 def _sources(m: Message) -> dict[int, Source]:
     return {s.n: s for s in (Source.from_json(d) for d in m.detail.get("sources", []))}
 

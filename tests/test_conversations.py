@@ -213,3 +213,22 @@ def test_libreoffice_opens_both_exports_with_their_footnotes(tmp_path, suffix):
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "conversation.pdf").pages)
     assert "Combien de paramètres compte Martinet ?" in text and "(réponse arrêtée)" in text
     assert text.count("Rapport Héron (rapport.pdf, p. 12) : « Le modèle Martinet compte 7 milliards de paramètres. »") == 2
+
+
+def test_one_answer_is_exported_with_its_question_alone(tmp_path):
+    from chatbot.ingest import read_document
+    from chatbot.office import conversation_docx, one_answer
+
+    store = Conversations(tmp_path)
+    cid, first = store.ask("local", None, "Combien de paramètres compte Martinet ?")
+    store.answer(first, _answer("Combien de paramètres compte Martinet ?", "7 milliards [1]."))
+    _, second = store.ask("local", cid, "Et sa licence ?")
+    store.answer(second, _answer("Et sa licence ?", "Apache 2.0 [1]."))
+    messages = store.messages("local", cid)
+    assert [m.content for m in one_answer(messages)] == ["Et sa licence ?", "Apache 2.0 [1]."]
+    assert [m.content for m in one_answer(messages, 1)] == ["Combien de paramètres compte Martinet ?", "7 milliards [1]."]
+    assert one_answer(messages, 3) == [] and one_answer(messages[:1]) == []
+    path = tmp_path / "reponse.docx"
+    path.write_bytes(conversation_docx(store.get("local", cid), one_answer(messages)))
+    text = read_document(path).text
+    assert "Apache 2.0" in text and "Et sa licence ?" in text and "7 milliards" not in text

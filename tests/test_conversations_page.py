@@ -133,6 +133,13 @@ def test_a_conversation_outlives_a_killed_server_is_continued_exported_and_scope
                               env=_env(data), capture_output=True, timeout=120)
         with zipfile.ZipFile(io.BytesIO(word.stdout)) as z:  # a Word file on stdout, its citations footnotes
             assert "003_4edc3b288bac67c9.txt" in z.read("word/footnotes.xml").decode("utf-8")
+        one = subprocess.run([sys.executable, "-m", "chatbot", "conversations", "export", first, "--format", "odt",
+                              "--answer", "1"], env=_env(data), capture_output=True, timeout=120)
+        with zipfile.ZipFile(io.BytesIO(one.stdout)) as z:  # one answer: its question once as a heading
+            assert z.read("content.xml").decode("utf-8").count("<text:h") == 2  # the title, the question
+        none = subprocess.run([sys.executable, "-m", "chatbot", "conversations", "export", first, "--format", "docx",
+                               "--answer", "3"], env=_env(data), capture_output=True, text=True, timeout=120)
+        assert none.returncode != 0 and "has no answer 3" in none.stderr and "Traceback" not in none.stderr
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -220,6 +227,12 @@ def test_every_conversation_button_is_clicked_stop_rename_export_and_delete(seed
                 page.click("#export-docx")
             with zipfile.ZipFile(got.value.path()) as z:
                 assert "003_4edc3b288bac67c9.txt" in z.read("word/footnotes.xml").decode("utf-8")
+            # « Dernière réponse seule »: the stopped answer and its question, nothing of the first
+            with page.expect_download() as got:
+                page.click("#export-answer")
+            with zipfile.ZipFile(got.value.path()) as z:
+                body = z.read("word/document.xml").decode("utf-8")
+            assert body.count('w:val="Heading2"') == 1 and "réponse arrêtée" in body and "footnoteReference" not in body
             # « Supprimer la conversation »: gone from the list, and the page is a new one
             page.click("#conv-delete")
             page.wait_for_function("() => document.querySelectorAll('#conversations label').length === 0",

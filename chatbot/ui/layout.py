@@ -159,6 +159,8 @@ def build(app: App) -> gr.Blocks:
                                                         elem_id="export-odt")
                     w["export_docx"] = gr.DownloadButton("Exporter (Word .docx)", size="sm", interactive=False,
                                                          elem_id="export-docx")
+                    w["export_answer"] = gr.DownloadButton("Dernière réponse seule (Word .docx)", size="sm",
+                                                           interactive=False, elem_id="export-answer")
             with gr.Column(scale=3):
                 w["chat"] = gr.Chatbot(label="Conversation", height=520, placeholder=EMPTY,
                                        elem_id="chat", buttons=["copy"])
@@ -222,7 +224,7 @@ def build(app: App) -> gr.Blocks:
                          api_visibility="private", **kw)
 
         asked = ["question", "chat", "conversation", "scope", "search", "temperature", "top_k", "max_tokens"]
-        exported = ["export_md", "export_json", "export_odt", "export_docx"]
+        exported = ["export_md", "export_json", "export_odt", "export_docx", "export_answer"]
         shown = ["sources", "originals", "original", "cited"]
         answered = ["chat", "conversation", "question", *shown, "conversations", *exported]
         ev1 = on(w["question"].submit, page.respond, asked, answered)

@@ -20,7 +20,7 @@ from chatbot.ahead import Typing
 from chatbot.app import App
 from chatbot.conversations import LOCAL_USER, Conversation, Conversations
 from chatbot.domain import Source
-from chatbot.office import conversation_docx, conversation_odt
+from chatbot.office import conversation_docx, conversation_odt, one_answer
 from chatbot.ui.sources import original_choices
 
 Update = dict[str, Any]  # what gr.update() makes: a widget's new properties
@@ -29,7 +29,7 @@ Chat = list[dict[str, str]]  # the conversation as gr.Chatbot shows it
 
 # the widgets, by the names handlers use (`layout.build` makes them)
 NAMES = ("status", "conversation", "new", "search", "conversations", "title", "rename", "delete",
-         "export_md", "export_json", "export_odt", "export_docx", "chat", "correction", "correct", "corrected",
+         "export_md", "export_json", "export_odt", "export_docx", "export_answer", "chat", "correction", "correct", "corrected",
          "question", "send", "stop", "scope", "sources", "originals", "original", "cited", "upload",
          "upload_status", "cancel", "library", "to_remove", "remove", "model", "load", "model_status",
          "temperature", "top_k", "max_tokens")
@@ -74,7 +74,7 @@ class Shared:
         """Fresh Markdown, JSON, OpenDocument and Word exports of a conversation, for the download buttons."""
         if cid is None:
             return {k: gr.update(value=None, interactive=False)
-                    for k in ("export_md", "export_json", "export_odt", "export_docx")}
+                    for k in ("export_md", "export_json", "export_odt", "export_docx", "export_answer")}
         folder = Path(tempfile.mkdtemp(prefix="chatbot-export-"))
         md, js, odt, docx = (folder / f"conversation-{cid}.{x}" for x in ("md", "json", "odt", "docx"))
         md.write_text(self.store.export_markdown(user, cid), encoding="utf-8")
@@ -82,7 +82,12 @@ class Shared:
         conv, messages = self.store.get(user, cid), self.store.messages(user, cid)
         odt.write_bytes(conversation_odt(conv, messages))
         docx.write_bytes(conversation_docx(conv, messages))
-        return {"export_md": gr.update(value=str(md), interactive=True),
+        last = one_answer(messages)
+        answer = folder / f"reponse-{cid}.docx"
+        if last:
+            answer.write_bytes(conversation_docx(conv, last))
+        return {"export_answer": gr.update(value=str(answer) if last else None, interactive=bool(last)),
+                "export_md": gr.update(value=str(md), interactive=True),
                 "export_json": gr.update(value=str(js), interactive=True),
                 "export_odt": gr.update(value=str(odt), interactive=True),
                 "export_docx": gr.update(value=str(docx), interactive=True)}
