@@ -55,7 +55,7 @@ ocr:
 
 test: lint browser ocr
 	$(CHATBOT) models pull $(TEST_LLM) embeddinggemma-300m all-minilm-l6-v2
-	$(PY) -m pytest -q
+	CHATBOT_SCREENSHOTS=reports $(PY) -m pytest -q
 
 # The quick lane while working: real files, real Chroma and the real embedder, but no chat model,
 # no browser, nothing marked slow, and (for a user other than root) nothing that needs root.

@@ -169,6 +169,7 @@ def test_the_page_fits_a_laptop_and_a_phone_and_names_every_field_in_french(brow
         .filter((e) => e.offsetParent !== null)
         .map((e) => e.getAttribute('aria-label') || (e.labels[0] && e.labels[0].innerText) || '')""")
     assert names and all(n.strip() and n.strip() != "Textbox" for n in names), names
+    shot(pg, f"00-page-{size[0]}x{size[1]}")
     pg.close()
 
 
