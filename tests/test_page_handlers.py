@@ -242,7 +242,7 @@ def test_a_thumb_down_opens_a_field_for_what_the_answer_should_have_said(page):
         page.correct((cid, mid), "Arthur Mensch", _as("alice"))
 
 
-def test_a_source_opens_in_its_original_at_the_cited_sentence(page, tmp_path):
+def test_a_source_opens_in_its_original_at_the_cited_sentence(page, tmp_path, monkeypatch):
     import base64
     import io
 
@@ -273,6 +273,17 @@ def test_a_source_opens_in_its_original_at_the_cited_sentence(page, tmp_path):
     # a text document: its text, the sentence marked for the page to scroll to
     text = page.show_original("2", cited)["original"]
     assert "<mark id='original-mark'>Mistral AI, fondée à Paris en 2023</mark>" in text
+    # a file its reader now fails on (changed since, damaged): the text as it was indexed
+    import zlib
+
+    import chatbot.ui.chat
+
+    def damaged(*_):
+        raise zlib.error("invalid stored block lengths")
+
+    monkeypatch.setattr(chatbot.ui.chat, "read_document", damaged)
+    assert "<mark id='original-mark'>Mistral AI, fondée à Paris en 2023</mark>" in page.show_original("2", cited)["original"]
+    monkeypatch.undo()
     # a file gone since it was indexed: said, nothing else is shown
     pdf.unlink()
     assert "n'est plus là où il a été indexé" in page.show_original("1", cited)["original"]

@@ -144,8 +144,8 @@ class ChatPanel(Shared):
         if path.suffix.lower() not in IMAGES:
             try:
                 return read_document(path, name).text
-            except ChatbotError:
-                pass  # changed since and unreadable now: the text as it was indexed
+            except Exception:  # noqa: BLE001 - changed since and unreadable now: the text as it was indexed
+                log.debug("reading %s again failed", path, exc_info=True)
         return self.app.engine_for_retrieval().searcher.document(name)
 
     def speculate(self, text: str | None, cid: str | None, scope: list[str] | None,
