@@ -236,6 +236,12 @@ def window(claim: str, facts: Sequence[str], ev: Evidence) -> str:
     return _windows(claim, facts, ev)[0]
 
 
+def _lead(ev: Evidence, own: list[str]) -> list[str]:
+    """The BEFORE sentences before a passage (`own`: its sentences), those it repeats left out:
+    passages overlap."""
+    return [s for s in dict.fromkeys(_sentences(ev.before)) if s not in own][-BEFORE:]
+
+
 def _windows(claim: str, facts: Sequence[str], ev: Evidence) -> tuple[str, str]:
     """The window a claim stands on, and the same window with AFTER sentences more (rule 2).
 
@@ -244,7 +250,7 @@ def _windows(claim: str, facts: Sequence[str], ev: Evidence) -> tuple[str, str]:
     whose last sentence shares most terms with the claim, then holds most of its facts.
     """
     own = _sentences(ev.text)
-    lead = [s for s in dict.fromkeys(_sentences(ev.before)) if s not in own][-BEFORE:]  # passages overlap
+    lead = _lead(ev, own)
     sents = lead + own
     if not own:
         return ev.title, ev.title
@@ -387,7 +393,7 @@ def quote(question: str, evidence: Sequence[Evidence], shown: dict[int, str], ci
     best: tuple[tuple, int, str] | None = None
     for e in evidence:
         own = _sentences(e.text)
-        sents = [s for s in dict.fromkeys(_sentences(e.before)) if s not in own][-BEFORE:] + own  # passages overlap
+        sents = _lead(e, own) + own
         seen = normalize(shown.get(e.n, ""))
         for j in range(len(sents) - len(own), len(sents)):
             if normalize(sents[j]) not in seen:

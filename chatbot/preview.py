@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,12 +85,15 @@ def pdf_page(path: Path, page: int, sentence: str, cache: Path | None = None) ->
     pdf = pypdfium2.PdfDocument(path)
     try:
         found = None
+        scans = []  # the pages searched that have no text layer
         for number in range(max(page, 1), min(max(page, 1) + REACH, len(pdf)) + 1):
             text_page = pdf[number - 1].get_textpage()
             span = _span(text_page.get_text_range(), sentence) if sentence else None
             if span is not None:
                 found = number, text_page, span
                 break
+            if text_page.count_chars() == 0:
+                scans.append(number)
             text_page.close()
         scale = PREVIEW_DPI / 72
         boxes: list[tuple[float, float, float, float]] = []  # in the drawn image's pixels
@@ -103,7 +105,8 @@ def pdf_page(path: Path, page: int, sentence: str, cache: Path | None = None) ->
                 boxes.append((left * scale, (height - top) * scale, right * scale, (height - bottom) * scale))
             text_page.close()
         else:  # a scan: its words where Tesseract reads them
-            number, boxes = _scanned(pdf, max(page, 1), sentence)
+            number, boxes = _scanned(pdf, scans, sentence)
+            number = number or min(max(page, 1), len(pdf))
         image = pdf[number - 1].render(scale=scale).to_pil().convert("RGBA")
         if boxes:
             from PIL import Image, ImageDraw
@@ -126,19 +129,18 @@ def pdf_page(path: Path, page: int, sentence: str, cache: Path | None = None) ->
     return shown
 
 
-def _scanned(pdf: Any, page: int, sentence: str) -> tuple[int, list[tuple[float, float, float, float]]]:
-    """(page, boxes) of the sentence on the first scanned page from `page` that holds it (the
-    words Tesseract reads at OCR_DPI, as when the page was indexed, matched word for word, the
-    first six enough), one box a line; (`page`, []) when none does or Tesseract is missing."""
+def _scanned(pdf: Any, scans: list[int], sentence: str) -> tuple[int, list[tuple[float, float, float, float]]]:
+    """(page, boxes) of the sentence on the first of the scanned `scans` (pages without a text
+    layer) that holds it (the words Tesseract reads at OCR_DPI, as when the page was indexed,
+    matched word for word, the first six enough), one box a line; (0, []) when none does or
+    Tesseract is missing."""
     from chatbot import ocr
 
     wanted = [w for w in (_squeezed(w)[0] for w in sentence.split()) if w]
-    if not sentence or not ocr.languages() or not wanted:
-        return min(page, len(pdf)), []
+    if not scans or not wanted or not ocr.languages():
+        return 0, []
     key = wanted[:6]
-    for number in range(page, min(page + REACH, len(pdf)) + 1):
-        if pdf[number - 1].get_textpage().count_chars() > 0:
-            continue  # a text layer: its search found nothing, OCR would not either
+    for number in scans:
         buf = io.BytesIO()
         pdf[number - 1].render(scale=OCR_DPI / 72).to_pil().convert("L").save(buf, format="PNG")
         words = ocr.words_at(buf.getvalue())
@@ -151,12 +153,5 @@ def _scanned(pdf: Any, page: int, sentence: str) -> tuple[int, list[tuple[float,
                     box[:] = [min(box[0], left), min(box[1], top), max(box[2], right), max(box[3], bottom)]
                 k = PREVIEW_DPI / OCR_DPI
                 return number, [(a * k, b * k, c * k, d * k) for a, b, c, d in lines.values()]
-    return min(page, len(pdf)), []
+    return 0, []
 
-
-_PAGE = re.compile(r"^p\. \d+$")
-
-
-def relabel(where: str, number: int) -> str:
-    """« p. 2 » said of the passage, made the page that holds the sentence (« p. 3 »)."""
-    return f"p. {number}" if _PAGE.match(where) or not where else where

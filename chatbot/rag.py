@@ -255,7 +255,9 @@ class Engine:
             return "le modèle hésitait à répondre d'après ces extraits."
         if not o.grounding:
             return ""
-        return check(question, text, self.evidence(question, passages, excerpts), opening=FRENCH_OPENING).reason
+        # « d'après IBM »: the cited document must name IBM, anywhere in it
+        evidence = self.evidence(passages, excerpts, whole=bool(attributed(question)))
+        return check(question, text, evidence, opening=FRENCH_OPENING).reason
 
     @staticmethod
     def cited(answer: str, sources: Sequence[Source], excerpts: Sequence) -> list[Source]:
@@ -274,10 +276,10 @@ class Engine:
             out.append(replace(src, sentence=best.strip(), at=at if at != src.part else ""))
         return out
 
-    def evidence(self, question: str, passages: Sequence[Source], excerpts: Sequence) -> list[Evidence]:
-        """The passages as the rules read them: whole, with the text before each and, for an ask
-        attributed to someone (« d'après IBM »), the cited document entire."""
-        documents = {p.doc: self.searcher.document(p.doc) for p in passages} if attributed(question) else {}
+    def evidence(self, passages: Sequence[Source], excerpts: Sequence, *, whole: bool = False) -> list[Evidence]:
+        """The passages as the rules read them: whole, with the text before each and, `whole`,
+        their documents entire."""
+        documents = {p.doc: self.searcher.document(p.doc) for p in passages} if whole else {}
         return [Evidence(p.n, e.hit.passage.text, e.hit.passage.title, self.searcher.lead(e.hit.passage),
                          documents.get(p.doc, ""))
                 for p, e in zip(passages, excerpts, strict=True)]
@@ -288,7 +290,7 @@ class Engine:
         excerpt that speaks to it (grounding.quote), or None."""
         if not (o.grounding and passages and closed(question)):
             return None
-        return quote(question, self.evidence(question, passages, excerpts), {p.n: p.text for p in passages},
+        return quote(question, self.evidence(passages, excerpts), {p.n: p.text for p in passages},
                      sorted(cited), idf=self.searcher.idf)
 
     def messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
