@@ -1,4 +1,4 @@
-"""Writes fresh_a.jsonl … fresh_h.jsonl: sets on the seeds that no setting is chosen on.
+"""Writes fresh_a.jsonl … fresh_i.jsonl: sets on the seeds that no setting is chosen on.
 
 fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
 « pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
@@ -23,6 +23,10 @@ premises naming two real entities the documents never link.
 fresh_h: more questions answered by yes or no, on other facts: « oui » and « non » in turn, a subject named
 sentences before the fact, the fact said only by « nous » in a signed piece, one typed « existe t il »
 without hyphens, and near-misses linking two real names.
+fresh_i: questions answered by yes or no whose relation the documents say in other words (« garde-t-il
+confidentiels » for « publie en open source », « après le sommet » for « la veille »), some lowercase
+without accents, one with a context sentence first; false premises in a yes-or-no question (a wrong
+nationality, a wrong company, a wrong person), and near-misses linking two real names.
 
 A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
 is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
@@ -614,3 +618,60 @@ H.near("Hugging Face appartient-il à IBM ?", ["oui"], style="yesno")
 H.near("Marc Andreessen a-t-il financé Mistral AI ?", ["oui"], style="yesno")
 H.near("L'UE a-t-elle interdit les modèles fermés ?", ["oui"], style="yesno")
 H.write("fresh_h.jsonl")
+
+# ---------------------------------------------------------------- fresh_i: yes or no, said in other words
+I = Set("i")
+I.ask(yn, "Les modèles Granite prennent-ils en charge plus de cent langages de programmation ?",
+      [["oui", "116 langages"]], D2, "Prenant en charge 116 langages de programmation")
+I.ask(yn, "IBM garde-t-il ses modèles Granite confidentiels ?", [["non", "Apache 2.0"]], D2,
+      "IBM publie ses modèles Granite 3.0 en tant que logiciels open source")
+I.ask(yn, "Kate Soule souhaite-t-elle que la communauté utilise les modèles d'IBM ?", [["oui", "Nous voulons"]], D2,
+      "Nous voulons que la communauté l’utilise")
+I.ask(yn, "La start-up Mistral AI empêche-t-elle les développeurs de modifier ses modèles ?",
+      [["non", "modifier librement"]], D2, "que les développeurs peuvent télécharger et modifier librement")
+I.ask(yn, "Selon Dave Bergmann, si des milliers de personnes manipulent le code, une amélioration finira-t-elle par être trouvée ?",
+      [["oui", "finira par la repérer"]], D2, "quelqu'un finira par la repérer")
+I.ask(yn, "meta corrige t elle les problemes detectes dans ses modeles", [["oui", "les corrigent"]], D2,
+      "y compris Meta, les corrigent")
+I.ask(yn, "Le contrôle de l'IA open source est-il centralisé ?", [["non", "absence de contrôle centralisé"]], D2,
+      "L'absence de contrôle centralisé implique")
+I.ask(yn, "TensorFlow et PyTorch obligent-ils les chercheurs à repartir de zéro ?", [["non", "sans avoir à partir de zéro"]],
+      D1, "sans avoir à partir de zéro")
+I.ask(yn, "Hugging Face permet-il d'adapter des modèles existants ?", [["oui", "versions personnalisées"]], D1,
+      "créer des versions personnalisées de modèles existants")
+I.ask(yn, "D'après l'article, les modèles propriétaires vont-ils disparaître complètement ?", [["non", "peu probable"]], D1,
+      "Il est peu probable que les modèles propriétaires disparaissent complètement")
+I.ask(yn, "Les technologies propriétaires coûtent-elles trop cher pour certaines startups ?", [["oui", "barrière à l’entrée"]],
+      D1, "Les coûts d’accès à des technologies propriétaires peuvent constituer une barrière à l’entrée pour les startups")
+I.ask(yn, "La transparence aide-t-elle à repérer les biais des algorithmes ?", [["oui", "identifier et à atténuer"]], D1,
+      "la transparence aide à identifier et à atténuer les biais algorithmiques")
+I.ask(yn, "Stable Diffusion limite-t-il ce que ses utilisateurs peuvent créer ?", [["non", "sans limitation"]], D1,
+      "créer des œuvres d’art sans limitation")
+I.ask(yn, "Je compare des outils pour notre service fraude. L'IA open source peut-elle servir à détecter la fraude ?",
+      [["oui", "protection contre la fraude"]], D0, "la protection contre la fraude en temps réel")
+I.ask(yn, "avec l'ia open source une organisation depend elle d'un seul fournisseur", [["non", "ne sont pas dépendantes"]], D0,
+      "les organisations ne sont pas dépendantes d’un fournisseur en particulier")
+I.ask(yn, "Meta et IBM sont-ils opposés à l'IA open source ?", [["non", "défendent"]], D0,
+      "des entreprises comme Meta et IBM défendent l’IA open source")
+I.ask(yn, "Jingren Zhou travaille-t-il pour Alibaba Cloud ?", [["oui", "Directeur technologique"]], D3,
+      "Jingren Zhou, Directeur technologique d'Alibaba Cloud Intelligence")
+I.ask(yn, "La lettre ouverte de Mozilla a-t-elle été publiée après le sommet ?", [["non", "la veille"]], D3,
+      "Une lettre ouverte de Mozilla a été publiée la veille de ce sommet")
+I.ask(yn, "Les avancées technologiques profitent-elles toujours au plus grand nombre ?", [["non", "ne bénéficient pas"]], D3,
+      "elles ne bénéficient pas au plus grand nombre")
+I.ask(yn, "Certains fournisseurs font-ils payer l'usage de leurs modèles open source ?", [["oui", "services payants"]], D4,
+      "Certains fournisseurs monétisent leurs modèles en proposant des services payants")
+I.premise("Le ministre allemand Jean-Noël Barrot défend-il l'open source ?", ["ministre français"], D3,
+          "ministre français délégué chargé du numérique")
+I.premise("Amit Sangani, directeur de la communauté AI Alliance, pense-t-il que l'open source rapportera plus ?",
+          ["Dave Nielsen"], D2, "déclare Dave Nielsen, directeur de la communauté AI Alliance")
+I.premise("Les modèles Granite 3.0 de Meta sont-ils sous licence Apache ?", ["IBM"], D2,
+          "IBM publie ses modèles Granite 3.0 en tant que logiciels open source sous la licence Apache 2.0")
+I.near("Jingren Zhou a-t-il signé la lettre ouverte de Mozilla ?", ["oui"], style="yesno")
+I.near("Stable Diffusion est-il développé par Hugging Face ?", ["oui"], style="yesno")
+I.near("PyTorch appartient-il à Google ?", ["oui"], style="yesno")
+I.near("est ce que mistral ai utilise starcoder", ["oui"], style="yesno")
+I.near("Perplexity est-elle membre de l'AI Alliance ?", ["oui"], style="yesno")
+I.near("Marc Andreessen a-t-il participé au sommet de Bletchley Park ?", ["oui"], style="yesno")
+I.near("Alibaba Cloud publie-t-il ses modèles sur GitHub ?", ["oui"], style="yesno")
+I.write("fresh_i.jsonl")
