@@ -1,4 +1,4 @@
-"""Writes fresh_a.jsonl … fresh_i.jsonl: sets on the seeds that no setting is chosen on.
+"""Writes fresh_a.jsonl … fresh_j.jsonl: sets on the seeds that no setting is chosen on.
 
 fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
 « pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
@@ -27,6 +27,10 @@ fresh_i: questions answered by yes or no whose relation the documents say in oth
 confidentiels » for « publie en open source », « après le sommet » for « la veille »), some lowercase
 without accents, one with a context sentence first; false premises in a yes-or-no question (a wrong
 nationality, a wrong company, a wrong person), and near-misses linking two real names.
+fresh_j: questions with a context sentence first that names the asker's own world (an employer, a
+regulator, a school: names no document holds), the ask naming a document's entity or none, or pointing
+back at the context's (« … m'a parlé de Kate Soule. Quel programme dirige-t-elle ? »); keyword queries
+without accents, one with a typo; things described; false premises in both styles; near-misses in both.
 
 A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
 is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
@@ -620,58 +624,119 @@ H.near("L'UE a-t-elle interdit les modèles fermés ?", ["oui"], style="yesno")
 H.write("fresh_h.jsonl")
 
 # ---------------------------------------------------------------- fresh_i: yes or no, said in other words
-I = Set("i")
-I.ask(yn, "Les modèles Granite prennent-ils en charge plus de cent langages de programmation ?",
+I_ = Set("i")
+I_.ask(yn, "Les modèles Granite prennent-ils en charge plus de cent langages de programmation ?",
       [["oui", "116 langages"]], D2, "Prenant en charge 116 langages de programmation")
-I.ask(yn, "IBM garde-t-il ses modèles Granite confidentiels ?", [["non", "Apache 2.0"]], D2,
+I_.ask(yn, "IBM garde-t-il ses modèles Granite confidentiels ?", [["non", "Apache 2.0"]], D2,
       "IBM publie ses modèles Granite 3.0 en tant que logiciels open source")
-I.ask(yn, "Kate Soule souhaite-t-elle que la communauté utilise les modèles d'IBM ?", [["oui", "Nous voulons"]], D2,
+I_.ask(yn, "Kate Soule souhaite-t-elle que la communauté utilise les modèles d'IBM ?", [["oui", "Nous voulons"]], D2,
       "Nous voulons que la communauté l’utilise")
-I.ask(yn, "La start-up Mistral AI empêche-t-elle les développeurs de modifier ses modèles ?",
+I_.ask(yn, "La start-up Mistral AI empêche-t-elle les développeurs de modifier ses modèles ?",
       [["non", "modifier librement"]], D2, "que les développeurs peuvent télécharger et modifier librement")
-I.ask(yn, "Selon Dave Bergmann, si des milliers de personnes manipulent le code, une amélioration finira-t-elle par être trouvée ?",
+I_.ask(yn, "Selon Dave Bergmann, si des milliers de personnes manipulent le code, une amélioration finira-t-elle par être trouvée ?",
       [["oui", "finira par la repérer"]], D2, "quelqu'un finira par la repérer")
-I.ask(yn, "meta corrige t elle les problemes detectes dans ses modeles", [["oui", "les corrigent"]], D2,
+I_.ask(yn, "meta corrige t elle les problemes detectes dans ses modeles", [["oui", "les corrigent"]], D2,
       "y compris Meta, les corrigent")
-I.ask(yn, "Le contrôle de l'IA open source est-il centralisé ?", [["non", "absence de contrôle centralisé"]], D2,
+I_.ask(yn, "Le contrôle de l'IA open source est-il centralisé ?", [["non", "absence de contrôle centralisé"]], D2,
       "L'absence de contrôle centralisé implique")
-I.ask(yn, "TensorFlow et PyTorch obligent-ils les chercheurs à repartir de zéro ?", [["non", "sans avoir à partir de zéro"]],
+I_.ask(yn, "TensorFlow et PyTorch obligent-ils les chercheurs à repartir de zéro ?", [["non", "sans avoir à partir de zéro"]],
       D1, "sans avoir à partir de zéro")
-I.ask(yn, "Hugging Face permet-il d'adapter des modèles existants ?", [["oui", "versions personnalisées"]], D1,
+I_.ask(yn, "Hugging Face permet-il d'adapter des modèles existants ?", [["oui", "versions personnalisées"]], D1,
       "créer des versions personnalisées de modèles existants")
-I.ask(yn, "D'après l'article, les modèles propriétaires vont-ils disparaître complètement ?", [["non", "peu probable"]], D1,
+I_.ask(yn, "D'après l'article, les modèles propriétaires vont-ils disparaître complètement ?", [["non", "peu probable"]], D1,
       "Il est peu probable que les modèles propriétaires disparaissent complètement")
-I.ask(yn, "Les technologies propriétaires coûtent-elles trop cher pour certaines startups ?", [["oui", "barrière à l’entrée"]],
+I_.ask(yn, "Les technologies propriétaires coûtent-elles trop cher pour certaines startups ?", [["oui", "barrière à l’entrée"]],
       D1, "Les coûts d’accès à des technologies propriétaires peuvent constituer une barrière à l’entrée pour les startups")
-I.ask(yn, "La transparence aide-t-elle à repérer les biais des algorithmes ?", [["oui", "identifier et à atténuer"]], D1,
+I_.ask(yn, "La transparence aide-t-elle à repérer les biais des algorithmes ?", [["oui", "identifier et à atténuer"]], D1,
       "la transparence aide à identifier et à atténuer les biais algorithmiques")
-I.ask(yn, "Stable Diffusion limite-t-il ce que ses utilisateurs peuvent créer ?", [["non", "sans limitation"]], D1,
+I_.ask(yn, "Stable Diffusion limite-t-il ce que ses utilisateurs peuvent créer ?", [["non", "sans limitation"]], D1,
       "créer des œuvres d’art sans limitation")
-I.ask(yn, "Je compare des outils pour notre service fraude. L'IA open source peut-elle servir à détecter la fraude ?",
+I_.ask(yn, "Je compare des outils pour notre service fraude. L'IA open source peut-elle servir à détecter la fraude ?",
       [["oui", "protection contre la fraude"]], D0, "la protection contre la fraude en temps réel")
-I.ask(yn, "avec l'ia open source une organisation depend elle d'un seul fournisseur", [["non", "ne sont pas dépendantes"]], D0,
+I_.ask(yn, "avec l'ia open source une organisation depend elle d'un seul fournisseur", [["non", "ne sont pas dépendantes"]], D0,
       "les organisations ne sont pas dépendantes d’un fournisseur en particulier")
-I.ask(yn, "Meta et IBM sont-ils opposés à l'IA open source ?", [["non", "défendent"]], D0,
+I_.ask(yn, "Meta et IBM sont-ils opposés à l'IA open source ?", [["non", "défendent"]], D0,
       "des entreprises comme Meta et IBM défendent l’IA open source")
-I.ask(yn, "Jingren Zhou travaille-t-il pour Alibaba Cloud ?", [["oui", "Directeur technologique"]], D3,
+I_.ask(yn, "Jingren Zhou travaille-t-il pour Alibaba Cloud ?", [["oui", "Directeur technologique"]], D3,
       "Jingren Zhou, Directeur technologique d'Alibaba Cloud Intelligence")
-I.ask(yn, "La lettre ouverte de Mozilla a-t-elle été publiée après le sommet ?", [["non", "la veille"]], D3,
+I_.ask(yn, "La lettre ouverte de Mozilla a-t-elle été publiée après le sommet ?", [["non", "la veille"]], D3,
       "Une lettre ouverte de Mozilla a été publiée la veille de ce sommet")
-I.ask(yn, "Les avancées technologiques profitent-elles toujours au plus grand nombre ?", [["non", "ne bénéficient pas"]], D3,
+I_.ask(yn, "Les avancées technologiques profitent-elles toujours au plus grand nombre ?", [["non", "ne bénéficient pas"]], D3,
       "elles ne bénéficient pas au plus grand nombre")
-I.ask(yn, "Certains fournisseurs font-ils payer l'usage de leurs modèles open source ?", [["oui", "services payants"]], D4,
+I_.ask(yn, "Certains fournisseurs font-ils payer l'usage de leurs modèles open source ?", [["oui", "services payants"]], D4,
       "Certains fournisseurs monétisent leurs modèles en proposant des services payants")
-I.premise("Le ministre allemand Jean-Noël Barrot défend-il l'open source ?", ["ministre français"], D3,
+I_.premise("Le ministre allemand Jean-Noël Barrot défend-il l'open source ?", ["ministre français"], D3,
           "ministre français délégué chargé du numérique")
-I.premise("Amit Sangani, directeur de la communauté AI Alliance, pense-t-il que l'open source rapportera plus ?",
+I_.premise("Amit Sangani, directeur de la communauté AI Alliance, pense-t-il que l'open source rapportera plus ?",
           ["Dave Nielsen"], D2, "déclare Dave Nielsen, directeur de la communauté AI Alliance")
-I.premise("Les modèles Granite 3.0 de Meta sont-ils sous licence Apache ?", ["IBM"], D2,
+I_.premise("Les modèles Granite 3.0 de Meta sont-ils sous licence Apache ?", ["IBM"], D2,
           "IBM publie ses modèles Granite 3.0 en tant que logiciels open source sous la licence Apache 2.0")
-I.near("Jingren Zhou a-t-il signé la lettre ouverte de Mozilla ?", ["oui"], style="yesno")
-I.near("Stable Diffusion est-il développé par Hugging Face ?", ["oui"], style="yesno")
-I.near("PyTorch appartient-il à Google ?", ["oui"], style="yesno")
-I.near("est ce que mistral ai utilise starcoder", ["oui"], style="yesno")
-I.near("Perplexity est-elle membre de l'AI Alliance ?", ["oui"], style="yesno")
-I.near("Marc Andreessen a-t-il participé au sommet de Bletchley Park ?", ["oui"], style="yesno")
-I.near("Alibaba Cloud publie-t-il ses modèles sur GitHub ?", ["oui"], style="yesno")
-I.write("fresh_i.jsonl")
+I_.near("Jingren Zhou a-t-il signé la lettre ouverte de Mozilla ?", ["oui"], style="yesno")
+I_.near("Stable Diffusion est-il développé par Hugging Face ?", ["oui"], style="yesno")
+I_.near("PyTorch appartient-il à Google ?", ["oui"], style="yesno")
+I_.near("est ce que mistral ai utilise starcoder", ["oui"], style="yesno")
+I_.near("Perplexity est-elle membre de l'AI Alliance ?", ["oui"], style="yesno")
+I_.near("Marc Andreessen a-t-il participé au sommet de Bletchley Park ?", ["oui"], style="yesno")
+I_.near("Alibaba Cloud publie-t-il ses modèles sur GitHub ?", ["oui"], style="yesno")
+I_.write("fresh_i.jsonl")
+
+# ---------------------------------------------------------------- fresh_j: the asker's own world first, keywords
+J = Set("j")
+J.ask(lg, "Mon DSI chez Orange prépare un comité. Sur quelles plateformes les modèles Granite sont-ils disponibles ?",
+      [["Hugging Face", "GitHub", "watsonx"]], D2, "notamment Hugging Face, GitHub et IBM watsonx.ai")
+J.ask(lg, "Pour une présentation au CODIR de Decathlon, je cherche des exemples. Quels cas d'utilisation l'IA open source permet-elle ?",
+      [["fraude", "images médicales", "recommandations personnalisées", "apprentissage sur mesure"]], D0,
+      "la protection contre la fraude en temps réel, l’analyse d’images médicales")
+J.ask(lg, "Dans le cadre de l'AI Act, mon juriste s'interroge. Quels gouvernements cherchent un équilibre entre innovation et sécurité ?",
+      [["États-Unis", "UE"]], D0, "Des gouvernements comme les États-Unis et l’UE")
+J.ask(lg, "Ma responsable chez Sanofi m'a transmis l'article sur Granite. Combien de langages de programmation ces modèles prennent-ils en charge ?",
+      [["116"]], D2, "Prenant en charge 116 langages de programmation")
+J.ask(lg, "On rédige une note interne pour la CNIL. D'après le texte d'Alibaba Cloud, dans quelles technologies ont-ils investi ?",
+      [["calcul préservant la vie privée", "IA explicable"]], D3, "le calcul préservant la vie privée et l'IA explicable")
+J.ask(lg, "Je suis stagiaire chez Thales et je lis l'article sur l'IA générative. Quels deux acteurs de l'industrie s'opposent sur l'open source ?",
+      [["Andreessen"], ["Khosla"]], D4, "Marc Andreessen et Vinod Khosla qui s’opposent sur la question")
+J.ask(lg, "Notre équipe chez Salesforce s'intéresse à l'éthique. Selon l'article, à quoi sert la transparence face aux biais ?",
+      [["identifier", "atténuer"]], D1, "la transparence aide à identifier et à atténuer les biais algorithmiques")
+J.ask(lg, "Mon professeur à HEC m'a demandé une fiche. Sur quels jeux de données publics IBM a-t-il construit ses modèles ?",
+      [["GitHub Code Clean", "StarCoder"]], D2, "GitHub Code Clean et StarCoder")
+J.ask(lg, "Pour le comité d'éthique de Renault, je résume l'article d'IBM. Que peuvent ruiner la dérive des données et les erreurs d'étiquetage ?",
+      [["efficacité", "fiabilité"]], D0, "peuvent ruiner l’efficacité et la fiabilité des modèles")
+J.ask(lg, "Mon associé chez Deloitte m'a parlé de Kate Soule. Quel programme dirige-t-elle ?", [["Data and Model Factory"]], D2,
+      "directrice du programme Data and Model Factory")
+J.ask("keywords", "granite nombre parametres", [["34 milliards"]], D2, "de 3 à 34 milliards de paramètres")
+J.ask("keywords", "mistral ai siege", [["Paris"]], D2, "La start-up basée à Paris")
+J.ask("keywords", "sommet securite ia prochain lieu", [["Paris"]], D3, "prévu à Paris en cette fin d’année")
+J.ask("keywords", "bibliotheques ia open source exemples tensorflow", [["PyTorch"]], D1, "TensorFlow et PyTorch")
+J.ask("keywords", "jingren zhou poste", [["Directeur technologique"]], D3,
+      "Jingren Zhou, Directeur technologique d'Alibaba Cloud Intelligence")
+J.ask("keywords", "modeles granite 3.0 tailles", [["8B", "2B"]], D2, "les modèles de langage 8B et 2B")
+J.ask("keywords", "dave bergman fonction", [["rédacteur principal"]], D2, "rédacteur principal chez IBM Think")
+J.ask("keywords", "amit sangani employeur", [["Meta"]], D2, "directeur principal de l'ingénierie des partenaires IA chez Meta")
+J.ask("keywords", "stable diffusion type de modele", [["images"]], D1, "un modèle de génération d’images open-source")
+J.ask("keywords", "risques ia open source acteurs malveillants", [["manipuler les résultats", "contenu nuisible"]], D0,
+      "manipuler les résultats ou créer du contenu nuisible")
+J.ask(ds, "la start-up parisienne qui publie des modèles qu'on peut modifier, c'est laquelle ?", [["Mistral"]], D2,
+      "La start-up basée à Paris")
+J.ask(ds, "le modèle d'images qui laisse les créateurs faire ce qu'ils veulent, il s'appelle comment ?", [["Stable Diffusion"]], D1,
+      "Stable Diffusion permet aux utilisateurs de créer des œuvres d’art sans limitation")
+J.ask(ds, "le responsable de la communauté de l'alliance pour l'IA, qu'a-t-il dit des revenus ?", [["revenus"]], D2,
+      "générer plus de revenus")
+J.ask(ds, "l'entreprise qui emploie Amit Sangani a sorti quels modèles ?", [["Llama"]], D2,
+      "La sortie par Meta de ses modèles Llama open source")
+J.ask(ds, "le ministre français du numérique, il a parlé à quel sommet ?", [["Bletchley Park"]], D3,
+      "lors du sommet sur l'IA à Bletchley Park")
+J.premise("Mon chef chez Airbus demande pourquoi IBM a choisi une licence propriétaire pour Granite ?",
+          ["Apache 2.0", "open source"], D2, "sous la licence Apache 2.0")
+J.premise("stable diffusion licence restrictive pourquoi", ["sans limitation"], D1,
+          "créer des œuvres d’art sans limitation")
+J.premise("Pour notre veille chez Total, depuis quand Mistral AI est-elle basée à Berlin ?", ["Paris"], D2,
+          "La start-up basée à Paris")
+J.near("Mon DSI chez Orange demande qui dirige Mistral AI ?", ["Arthur Mensch"], style=lg)
+J.near("granite prix licence", ["euros", "dollars"], style="keywords")
+J.near("Pour le CODIR, combien d'employés compte IBM Research ?", style=lg)
+J.near("mozilla lettre signataires nombre", style="keywords")
+J.near("le fondateur de Hugging Face, il s'appelle comment ?", style=ds)
+J.near("Ma collègue chez BNP veut savoir : en quelle année Meta a-t-il publié Llama 2 ?", ["2023"], style=lg)
+J.near("perplexity proces montant", style="keywords")
+J.near("Je prépare un cours à l'ESSEC. Quel est le chiffre d'affaires de Mistral AI ?", style=lg)
+J.write("fresh_j.jsonl")
