@@ -703,17 +703,17 @@ J.ask(lg, "Pour le comité d'éthique de Renault, je résume l'article d'IBM. Qu
       [["efficacité", "fiabilité"]], D0, "peuvent ruiner l’efficacité et la fiabilité des modèles")
 J.ask(lg, "Mon associé chez Deloitte m'a parlé de Kate Soule. Quel programme dirige-t-elle ?", [["Data and Model Factory"]], D2,
       "directrice du programme Data and Model Factory")
-J.ask("keywords", "granite nombre parametres", [["34 milliards"]], D2, "de 3 à 34 milliards de paramètres")
-J.ask("keywords", "mistral ai siege", [["Paris"]], D2, "La start-up basée à Paris")
-J.ask("keywords", "sommet securite ia prochain lieu", [["Paris"]], D3, "prévu à Paris en cette fin d’année")
-J.ask("keywords", "bibliotheques ia open source exemples tensorflow", [["PyTorch"]], D1, "TensorFlow et PyTorch")
-J.ask("keywords", "jingren zhou poste", [["Directeur technologique"]], D3,
+J.ask("keyword", "granite nombre parametres", [["34 milliards"]], D2, "de 3 à 34 milliards de paramètres")
+J.ask("keyword", "mistral ai siege", [["Paris"]], D2, "La start-up basée à Paris")
+J.ask("keyword", "sommet securite ia prochain lieu", [["Paris"]], D3, "prévu à Paris en cette fin d’année")
+J.ask("keyword", "bibliotheques ia open source exemples tensorflow", [["PyTorch"]], D1, "TensorFlow et PyTorch")
+J.ask("keyword", "jingren zhou poste", [["Directeur technologique"]], D3,
       "Jingren Zhou, Directeur technologique d'Alibaba Cloud Intelligence")
-J.ask("keywords", "modeles granite 3.0 tailles", [["8B", "2B"]], D2, "les modèles de langage 8B et 2B")
-J.ask("keywords", "dave bergman fonction", [["rédacteur principal"]], D2, "rédacteur principal chez IBM Think")
-J.ask("keywords", "amit sangani employeur", [["Meta"]], D2, "directeur principal de l'ingénierie des partenaires IA chez Meta")
-J.ask("keywords", "stable diffusion type de modele", [["images"]], D1, "un modèle de génération d’images open-source")
-J.ask("keywords", "risques ia open source acteurs malveillants", [["manipuler les résultats", "contenu nuisible"]], D0,
+J.ask("keyword", "modeles granite 3.0 tailles", [["8B", "2B"]], D2, "les modèles de langage 8B et 2B")
+J.ask("keyword", "dave bergman fonction", [["rédacteur principal"]], D2, "rédacteur principal chez IBM Think")
+J.ask("keyword", "amit sangani employeur", [["Meta"]], D2, "directeur principal de l'ingénierie des partenaires IA chez Meta")
+J.ask("keyword", "stable diffusion type de modele", [["images"]], D1, "un modèle de génération d’images open-source")
+J.ask("keyword", "risques ia open source acteurs malveillants", [["manipuler les résultats", "contenu nuisible"]], D0,
       "manipuler les résultats ou créer du contenu nuisible")
 J.ask(ds, "la start-up parisienne qui publie des modèles qu'on peut modifier, c'est laquelle ?", [["Mistral"]], D2,
       "La start-up basée à Paris")
@@ -732,11 +732,11 @@ J.premise("stable diffusion licence restrictive pourquoi", ["sans limitation"], 
 J.premise("Pour notre veille chez Total, depuis quand Mistral AI est-elle basée à Berlin ?", ["Paris"], D2,
           "La start-up basée à Paris")
 J.near("Mon DSI chez Orange demande qui dirige Mistral AI ?", ["Arthur Mensch"], style=lg)
-J.near("granite prix licence", ["euros", "dollars"], style="keywords")
+J.near("granite prix licence", ["euros", "dollars"], style="keyword")
 J.near("Pour le CODIR, combien d'employés compte IBM Research ?", style=lg)
-J.near("mozilla lettre signataires nombre", style="keywords")
+J.near("mozilla lettre signataires nombre", style="keyword")
 J.near("le fondateur de Hugging Face, il s'appelle comment ?", style=ds)
 J.near("Ma collègue chez BNP veut savoir : en quelle année Meta a-t-il publié Llama 2 ?", ["2023"], style=lg)
-J.near("perplexity proces montant", style="keywords")
+J.near("perplexity proces montant", style="keyword")
 J.near("Je prépare un cours à l'ESSEC. Quel est le chiffre d'affaires de Mistral AI ?", style=lg)
 J.write("fresh_j.jsonl")
