@@ -121,6 +121,21 @@ def test_conversations_are_searched_renamed_reopened_scoped_and_deleted_per_user
     assert page.store.find("alice") == []
 
 
+def test_exports_offered_again_and_again_leave_two_folders_a_user_and_none_when_done(settings_factory):
+    app = App(settings_factory(speculate=False), embedder=WordHashEmbedder())
+    page = Page(app)
+    cid, mid = page.store.ask("alice", None, "Qui a fondé Mistral AI ?")
+    page.store.stop(mid, "Mistral AI a été fondée")
+    offered = [page.open_conversation(cid, _as("alice"))["export_md"]["value"] for _ in range(5)]
+    assert [Path(p).exists() for p in offered] == [False, False, False, True, True]
+    assert Path(offered[-1]).read_text(encoding="utf-8").startswith("# Qui a fondé")
+    root = Path(page._exports.name)
+    assert len(list(root.iterdir())) == 2
+    page._exports.cleanup()  # what the process's end does
+    assert not root.exists()
+    app.close()
+
+
 @pytest.mark.model  # building the page names the model it loaded
 def test_every_event_gives_gradio_one_value_per_widget_it_is_wired_to(page):
     """Handlers name what they update; the wiring orders it for Gradio, one value per output:

@@ -9,6 +9,7 @@ neither miscount nor misplace its outputs.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -54,6 +55,11 @@ class Shared:
         self.store = Conversations(app.settings.data_dir)
         self.typing = Typing()  # per browser tab, its latest key (ahead.py)
         self.job: dict = {}  # the indexing run in progress, for the cancel button
+        # the exports offered for download: a user's two latest folders are kept (the page has
+        # copied the older by then: a second tab may still be reading the newer), and all of them
+        # go when the process ends
+        self._exports = tempfile.TemporaryDirectory(prefix="chatbot-export-")
+        self._offered: dict[str, list[Path]] = {}
 
     def user_of(self, request: gr.Request | None) -> str:
         return getattr(request, "username", None) or LOCAL_USER
@@ -75,7 +81,11 @@ class Shared:
         if cid is None:
             return {k: gr.update(value=None, interactive=False)
                     for k in ("export_md", "export_json", "export_odt", "export_docx", "export_answer")}
-        folder = Path(tempfile.mkdtemp(prefix="chatbot-export-"))
+        folder = Path(tempfile.mkdtemp(dir=self._exports.name))
+        offered = self._offered.setdefault(user, [])
+        offered.append(folder)
+        while len(offered) > 2:
+            shutil.rmtree(offered.pop(0), ignore_errors=True)
         md, js, odt, docx = (folder / f"conversation-{cid}.{x}" for x in ("md", "json", "odt", "docx"))
         md.write_text(self.store.export_markdown(user, cid), encoding="utf-8")
         js.write_text(json.dumps(self.store.export_json(user, cid), ensure_ascii=False, indent=2), encoding="utf-8")
