@@ -18,6 +18,7 @@ answer to a question the documents cannot answer is wrong). Each is listed in th
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -103,6 +104,17 @@ def load_questions(path: Path) -> list[Item]:
 
 def has(text: str, spelling: str) -> bool:
     return normalize(spelling) in normalize(text)
+
+
+def says(text: str, item: Item) -> bool:
+    """Whether an answer is right: every fact in it, and, where a fact is « oui » or « non », not
+    opening on the other (« Oui … publiée la veille » to a question answered « non » is wrong,
+    though the fact is there)."""
+    if not (item.facts and all(any(has(text, s) for s in f) for f in item.facts)):
+        return False
+    verdicts = {normalize(s) for f in item.facts for s in f} & {"oui", "non"}
+    opening = re.match(r"\W*(\w+)", normalize(text))
+    return not (verdicts and opening and opening.group(1) in {"oui", "non"} - verdicts)
 
 
 def holds(text: str, item: Item) -> bool:
@@ -192,8 +204,7 @@ def answer_figures(engine: Engine, items: list[Item], progress: Callable[[str], 
     for i, it in enumerate(items, 1):
         a = (engine.ask(it.question, it.history, replace(engine.options, docs=it.docs)) if it.docs
              else engine.ask(it.question, it.history))
-        right = (it.answerable and not a.refused and bool(it.facts)
-                 and all(any(has(a.answer, s) for s in f) for f in it.facts))
+        right = it.answerable and not a.refused and says(a.answer, it)
         cited = right and any(holds(read(s), it) or any(  # a source is shown with its document's title
             any(has(read(s), sp) for sp in f) for f in it.facts) for s in a.sources)
         evidence = it.evidence or ""

@@ -81,3 +81,19 @@ def test_an_answer_taken_from_the_cited_documents_title_is_cited():
     engine = Replay({"Qui préside Hirondelle ?": Answer("q", "Capucine Morel [1]", False, "m", [byline])})
     f, rows = answer_figures(engine, items)
     assert rows[0]["right"] and rows[0]["cited"] and f["cited_right"] == 1.0
+
+
+def test_a_yes_or_no_answer_opening_on_the_other_verdict_is_wrong_though_the_fact_is_in_it():
+    source = Source(n=1, doc="d.txt", text="La lettre a été publiée la veille du sommet.", score=1.0,
+                    position=0, start=0, end=10)
+    items = [Item(k, f"{k} : la lettre a-t-elle été publiée après le sommet ?", "yesno", [["non", "la veille"]], None)
+             for k in ("oui", "non", "cite")]
+    engine = Replay({
+        items[0].question: Answer("q", "Oui, la lettre a été publiée la veille du sommet [1].", False, "m", [source]),
+        items[1].question: Answer("q", "Non, elle a été publiée la veille du sommet [1].", False, "m", [source]),
+        items[2].question: Answer("q", "Voici ce qu'en dit le document : « La lettre a été publiée la veille "
+                                       "du sommet. » [1]", False, "m", [source]),
+    })
+    f, rows = answer_figures(engine, items)
+    assert [r["right"] for r in rows] == [False, True, True]
+    assert [r["confident_wrong"] for r in rows] == [True, False, False]
