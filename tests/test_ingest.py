@@ -33,9 +33,17 @@ def test_passages_respect_sentences_size_and_offsets():
     assert [p.position for p in passages] == list(range(len(passages)))
 
 
-def test_same_text_gives_same_ids():
+def test_same_text_gives_same_ids_and_changed_text_new_ones():
+    from dataclasses import replace
+
     doc = read_document(next(SEEDS.glob("000_*.txt")))
-    assert [p.id for p in chunk(doc, size=500, overlap=1)] == [p.id for p in chunk(doc, size=500, overlap=1)]
+    ids = [p.id for p in chunk(doc, size=500, overlap=1)]
+    assert ids == [p.id for p in chunk(read_document(next(SEEDS.glob("000_*.txt"))), size=500, overlap=1)]
+    assert len(set(ids)) == len(ids)  # a passage never overwrites another of its document
+    # a word changed in the first passage: that passage is new, the others keep their ids
+    edited = [p.id for p in chunk(replace(doc, text=doc.text.replace("librement", "gratuitement", 1)),
+                                  size=500, overlap=1)]
+    assert edited[0] != ids[0] and edited[1:] == ids[1:]
 
 
 def test_html_and_markdown_are_read(tmp_path):
