@@ -145,6 +145,23 @@ def pointers(question: str) -> list[str]:
     return [m.group(0) for m in _SOURCE.finditer(question)] + [m.group(0) for m in _SAYS.finditer(question)]
 
 
+_INVERTED_SUBJECT = re.compile(r"-(?:t-)?(?:il|elle|ils|elles)\b", re.I)
+_ARTICLE = re.compile(r"\b(?:le|la|les|l['’]|un|une|des|du)\b", re.I)
+_BACK = re.compile(r"\b(?:il|elle|ils|elles|celui|celle|ceux|celles|cela|ça|lui|leurs?|son|sa|ses|cet|cette|ces|"
+                   r"ce(?!\s+(?:que|qui|qu['’]))|c['’](?!est))\b", re.I)
+
+
+def leans_back(core: str) -> bool:
+    """Whether an ask (`ask(question)[0]`) speaks of something only its context names: a pronoun
+    or a demonstrative (« Combien de membres compte-t-il ? », « ces modèles », « sa licence »), not
+    the pronoun that repeats a subject it names itself (« Dans quels secteurs l'IA open source
+    alimente-t-elle l'innovation ? »)."""
+    inverted = _INVERTED_SUBJECT.search(core)
+    if inverted and not _ARTICLE.search(core[:inverted.start()]):
+        return True  # « Quelle licence utilise-t-il ? »: no subject of its own before the verb
+    return bool(_BACK.search(_INVERTED_SUBJECT.sub(" ", core)))
+
+
 def attributed(question: str) -> list[str]:
     """The names an ask is attributed to (« d'après IBM, … »): the cited document must name them,
     anywhere; they are not the entity asked about."""
@@ -360,10 +377,14 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
 
 
 QUOTE_SHARE = 0.5  # of the ask's other terms (idf-weighted), the share the quoted sentence and the one before hold
+NEAR_SHARE = 1 / 3  # … or this share, where the sentence is also close to the question in meaning:
+NEAR = 0.5  # cosine of their vectors (the embedder's), a relation said in other words (« d'accord » : « s'opposent »)
 
 
 def quote(question: str, evidence: Sequence[Evidence], shown: dict[int, str], cited: Sequence[int] = (),
-          idf: Callable[[str], float] = lambda t: 1.0) -> tuple[int, str] | None:
+          idf: Callable[[str], float] = lambda t: 1.0,
+          near: Callable[[Sequence[tuple[str, str]]], Sequence[float] | None] | None = None,
+          ) -> tuple[int, str] | None:
     """For a question answered by yes or no, the excerpt's sentence that speaks to it, to quote when
     the model's own « Oui » or « Non » cannot be trusted: (n, the sentence), or None.
 
@@ -372,12 +393,17 @@ def quote(question: str, evidence: Sequence[Evidence], shown: dict[int, str], ci
     may find them up to BEFORE sentences back, where its subject is named. The sentence and the one
     before must hold at least QUOTE_SHARE of the ask's other terms, by lemma (« prennent » is
     « prenant »), weighted by how rare each is in the documents (a word no document holds weighs
-    most), one of them in the sentence itself. So two real names the documents never put side by
-    side (« Kate Soule a-t-elle participé au sommet de Bletchley Park ? ») find no sentence, nor
-    does a relation said only in common words. A name is a word the question writes with a
-    capital inside it, or one the passages do (« alibaba » typed in lower case); numbers are left
-    to the sentence. Only sentences the excerpt shows (`shown`, by n) are quoted; on a tie, a cited
-    passage first.
+    most), one of them in the sentence itself; or NEAR_SHARE of them where the sentence is also
+    NEAR the question in meaning (`near`: the cosine of each (title, sentence) to the question; None
+    or left out, by words only). So two real names the documents never put side by side (« Kate
+    Soule a-t-elle participé au sommet de Bletchley Park ? ») find no sentence, nor does a relation
+    said only in common words. A name is a word the question writes with a capital inside it, or one
+    the passages do (« alibaba » typed in lower case); numbers are left to the sentence. Only
+    statements the excerpt shows (`shown`, by n) are quoted, not its questions (a FAQ's « … sont-ils
+    voués à disparaître? »); of several, the one holding most of the ask (the closest in meaning
+    where it is meaning that let them through: meaning alone picked a sentence sharing one word,
+    « contrôle », over the one saying « absence de contrôle centralisé »); on a tie, a cited passage
+    first.
     """
     core = without_thresholds(ask(question)[0])
     capitals = {normalize(w) for e in evidence for n in names(e.text) if not n[:1].isdigit() for w in words(n)}
@@ -390,24 +416,30 @@ def quote(question: str, evidence: Sequence[Evidence], shown: dict[int, str], ci
     total = sum(other.values())
     if not total:
         return None
-    best: tuple[tuple, int, str] | None = None
+    found: list[tuple[float, int, str, str]] = []  # share, n, sentence, title
     for e in evidence:
         own = _sentences(e.text)
         sents = _lead(e, own) + own
         seen = normalize(shown.get(e.n, ""))
         for j in range(len(sents) - len(own), len(sents)):
-            if normalize(sents[j]) not in seen:
+            if normalize(sents[j]) not in seen or sents[j].rstrip().endswith("?"):
                 continue
             pair = " ".join(sents[max(0, j - 1): j + 1])
-            here, near = set(lemmas(sents[j])), set(lemmas(pair))
-            share = sum(w for t, w in other.items() if t in near) / total
-            if share < QUOTE_SHARE or not here & other.keys():
+            here, close = set(lemmas(sents[j])), set(lemmas(pair))
+            share = sum(w for t, w in other.items() if t in close) / total
+            if share < (NEAR_SHARE if near else QUOTE_SHARE) or not here & other.keys():
                 continue
             # a sentence naming none of the ask's names speaks of a subject named before it
             back = pair if any(_in(n, sents[j]) for n in named) else " ".join(sents[max(0, j - BEFORE): j + 1])
-            if not all(_in(n, back) for n in named):
-                continue
-            key = (share, e.n in cited, -e.n)
-            if best is None or key > best[0]:
-                best = (key, e.n, sents[j].strip())
-    return best[1:] if best else None
+            if all(_in(n, back) for n in named):
+                found.append((share, e.n, sents[j].strip(), e.title))
+    if not found:
+        return None
+    # by words first, as without meaning; then, only where no sentence holds enough of the ask's
+    # words, the closest in meaning of those holding some
+    keyed = [((share, n in cited, -n), n, sentence) for share, n, sentence, _ in found if share >= QUOTE_SHARE]
+    cosines = None if keyed or not near else near([(title, sentence) for _, _, sentence, title in found])
+    if cosines is not None:
+        keyed = [((cos, n in cited, -n), n, sentence) for (_, n, sentence, _), cos in zip(found, cosines, strict=True)
+                 if cos >= NEAR]
+    return max(keyed)[1:] if keyed else None

@@ -125,6 +125,10 @@ class Searcher(Protocol):
         """How close each of the passage's sentences is to the query; None where unknown."""
         ...
 
+    def near(self, query: str, texts: Sequence[tuple[str, str]]) -> list[float] | None:
+        """How close each (title, text) is to the query in meaning, embedded now; None without an embedder."""
+        ...
+
     def complete(self, text: str) -> str | None:
         """`text` with its last word finished from the documents' words; None when none begins
         with it."""

@@ -32,6 +32,7 @@ from chatbot.grounding import (
     check,
     closed,
     keywords,
+    leans_back,
     pointers,
     quotations,
     quote,
@@ -106,18 +107,24 @@ class Engine:
 
     def unknown(self, query: str) -> list[str]:
         """The names of a question that no document mentions, where they make it unanswerable:
-        any, unless its ask, or the document it points at, names something the documents know.
+        any, unless its ask, or the document it points at, names something the documents know,
+        or its ask names nothing and leans on nothing its context names.
         « Notre RSSI veut un point. Quels risques l'article d'IBM cite-t-il ? » asks about IBM:
-        the RSSI is the person's own world. « J'ai lu un article sur Falcon. Quelle licence
-        utilise-t-il ? » asks about what its context names."""
+        the RSSI is the person's own world, and so is Capgemini in « Mon manager chez Capgemini
+        veut une synthèse. Dans quels secteurs l'IA open source alimente-t-elle l'innovation ? ».
+        « J'ai lu un article sur Falcon. Quelle licence utilise-t-il ? » asks about what its
+        context names."""
         query = without_thresholds(query)  # « plus de 100 langages » does not ask about 100
         missing = [n for n in names(query) if not self.searcher.knows(n)]
         if not missing:
             return []
-        core = names(" ".join([ask(query)[0], *pointers(query)]))
-        if any(n in missing for n in core) or not any(not n[:1].isdigit() and n not in missing for n in core):
+        asked = ask(query)[0]
+        core = names(" ".join([asked, *pointers(query)]))
+        if any(n in missing for n in core):
             return missing
-        return []
+        if any(not n[:1].isdigit() for n in core):
+            return []  # it names something the documents know
+        return missing if leans_back(asked) else []
 
     @staticmethod
     def quoted(query: str, hits: Sequence[Hit]) -> bool:
@@ -291,7 +298,7 @@ class Engine:
         if not (o.grounding and passages and closed(question)):
             return None
         return quote(question, self.evidence(passages, excerpts), {p.n: p.text for p in passages},
-                     sorted(cited), idf=self.searcher.idf)
+                     sorted(cited), idf=self.searcher.idf, near=lambda texts: self.searcher.near(question, texts))
 
     def messages(self, question: str, history: Sequence[Turn], passages: Sequence[Source],
                  o: Options) -> list[Turn]:

@@ -124,6 +124,15 @@ class Retriever:
             return None
         return [float(x) for x in rows @ self._vector(query)]
 
+    def near(self, query: str, texts: Sequence[tuple[str, str]]) -> list[float] | None:
+        """How close each (title, text) is to the query in meaning, each embedded now as a passage
+        of that title; None when nothing is searched by meaning."""
+        if self.embedder is None or self.dense_weight <= 0:
+            return None
+        rows = self.embedder.embed_documents([Passage(id="", doc="", text=text, position=0, start=0, end=0, title=title)
+                                              for title, text in texts])
+        return [float(x) for x in rows @ self._vector(query)]
+
     def knows(self, word: str) -> bool:
         """Whether any passage holds this word (numbers and names included)."""
         terms = analyze(word)

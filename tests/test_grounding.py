@@ -279,6 +279,15 @@ def test_the_name_an_ask_is_attributed_to_is_checked_against_the_whole_cited_doc
     assert check(q, "Sur Linux [1].", [GRENOBLE, article]).ok is False
 
 
+def test_an_ask_leans_on_its_context_by_a_pronoun_not_by_the_one_repeating_its_own_subject():
+    from chatbot.grounding import leans_back
+    assert leans_back("Quelle licence utilise-t-il ?") and leans_back("Qu'a-t-elle réclamé pour le public ?")
+    assert leans_back("Combien de langages ces modèles prennent-ils en charge ?") and leans_back("Quelle est sa licence ?")
+    assert not leans_back("Dans quels secteurs l'IA open source alimente-t-elle l'innovation ?")
+    assert not leans_back("Quels gouvernements cherchent un équilibre entre innovation et sécurité ?")
+    assert not leans_back("Qu'est-ce que la transparence permet ?")
+
+
 def test_a_quotation_of_three_words_or_more():
     assert quotations("Qui a dit « Nous voulons que chacun puisse le modifier » ?") == [
         "Nous voulons que chacun puisse le modifier"]
@@ -312,6 +321,40 @@ def test_two_names_no_sentence_puts_side_by_side_find_nothing_to_quote():
     assert quote("Le modèle Pinson prend-il en charge 116 langages de programmation ?", [FAR], _shown(FAR)) is None
     # a name no passage holds
     assert quote("Claire Fontaine travaille-t-elle chez Google ?", [GRENOBLE], _shown(GRENOBLE)) is None
+
+
+def test_a_relation_said_in_other_words_is_quoted_where_the_sentence_is_close_in_meaning():
+    faq = Evidence(1, "Les associations Alouette et Bouvreuil s'opposent-elles sur le financement public ? "
+                      "Les associations Alouette et Bouvreuil s'opposent sur la question du financement public.")
+    q = "Alouette et Bouvreuil sont-elles d'accord sur le financement public des écoles rurales ?"
+    said = (1, "Les associations Alouette et Bouvreuil s'opposent sur la question du financement public.")
+    # two of the ask's five other words: too few by words alone
+    assert quote(q, [faq], _shown(faq)) is None
+    assert quote(q, [faq], _shown(faq), near=lambda texts: None) is None  # nothing searched by meaning
+    # close in meaning: quoted; the document's own question, closer still, is no statement to quote
+    close = {said[1]: 0.7, "Les associations Alouette et Bouvreuil s'opposent-elles sur le financement public ?": 0.9}
+    asked: list = []
+    assert quote(q, [faq], _shown(faq), near=lambda texts: asked.extend(texts) or [close[t] for _, t in texts]) == said
+    assert asked == [("", said[1])]
+    assert quote(q, [faq], _shown(faq), near=lambda texts: [0.3] * len(texts)) is None  # far in meaning
+    # under a third of the ask's words, however close
+    q = "Alouette et Bouvreuil sont-elles d'accord sur le financement des écoles rurales et des musées ?"
+    assert quote(q, [faq], _shown(faq), near=lambda texts: [0.9] * len(texts)) is None
+
+
+def test_meaning_chooses_only_among_sentences_too_few_words_would_quote():
+    first, second = ("Le modèle Martinet est publié sous licence Apache 2.0 depuis 2023.",
+                     "Le modèle Martinet est publié sous licence libre pour la recherche.")
+    ev = Evidence(1, f"{first} {second}")
+    q = "Est-ce que le modèle Martinet est publié sous licence libre ?"
+    # the one holding most of the ask, however close the other is in meaning
+    assert quote(q, [ev], _shown(ev))[1] == second
+    assert quote(q, [ev], _shown(ev), near=lambda texts: [0.9, 0.6])[1] == second
+    # neither holds half of it: the closer in meaning
+    q = "Est-ce que le modèle Martinet est distribué gratuitement sous licence ouverte aux chercheurs ?"
+    assert quote(q, [ev], _shown(ev)) is None
+    assert quote(q, [ev], _shown(ev), near=lambda texts: [0.6, 0.8])[1] == second
+    assert quote(q, [ev], _shown(ev), near=lambda texts: [0.8, 0.6])[1] == first
 
 
 def test_only_a_sentence_the_excerpt_shows_is_quoted():

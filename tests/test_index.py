@@ -381,6 +381,11 @@ def test_each_passage_keeps_its_sentences_vectors_for_choosing_excerpts(tmp_path
     r = Retriever(passages, vectors, emb, sentences)
     close = r.meaning("Quels bénévoles entretiennent le code ?", passages[0])
     assert close is not None and max(range(3), key=lambda j: close[j]) == 1
+    # and of sentences it holds no vector for, embedded there and then (what a yes-or-no answer quotes)
+    near = r.near("Quels bénévoles entretiennent le code ?", [("", "Son modèle s'appelle Martinet."),
+                                                                ("", "Des bénévoles entretiennent son code.")])
+    assert near is not None and near[1] > near[0] and near[1] > 0.5
+    assert Retriever(passages, vectors, emb, sentences, dense_weight=0).near("code", [("", "code")]) is None
 
 
 def test_a_file_name_that_is_not_utf8_is_remembered_failed_or_read(tmp_path):

@@ -151,6 +151,11 @@ def test_a_name_only_the_context_gives_declines_only_when_the_ask_names_nothing_
     # an unknown name in the ask itself still declines, whatever the context names
     a = e.ask("Je lis sur Hirondelle. Combien de membres compte le projet Quetzalcoatl ?")
     assert a.refused and len(model.calls) == 2
+    # an ask that names nothing and leans on nothing before it: the context is the person's own world
+    a = e.ask("Mon manager chez Quetzalcoatl veut une synthèse. Combien de membres le projet compte-t-il ?")
+    assert not a.refused and len(model.calls) == 3
+    a = e.ask("Mon manager chez Quetzalcoatl veut une synthèse. Combien de membres ce projet compte-t-il ?")
+    assert a.refused and len(model.calls) == 3  # « ce projet »: the one its context names
 
 
 def test_a_quotation_found_in_the_documents_is_what_a_question_is_about():
