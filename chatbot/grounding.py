@@ -237,7 +237,7 @@ def _in(fact: str, text: str) -> bool:
     """Whether a name or number occurs in a text (case and accents ignored; a number whole)."""
     if fact[:1].isdigit():
         key, text = _GROUPS.sub("", fact), _GROUPS.sub("", text)
-        return re.search(rf"(?<![\d.,]){re.escape(key)}(?!\d|[.,]\d)", text) is not None
+        return re.search(rf"(?<![\d.,]){re.escape(key)}(?!\d|[.,]\d)", text, re.I) is not None
     return re.search(rf"(?<!\w){re.escape(normalize(fact))}(?!\w)", normalize(text)) is not None
 
 

@@ -98,7 +98,7 @@ def unsupported(answer: str, sources: Sequence[str]) -> list[str]:
     missing = []
     for n in names(body):
         if n[0].isdigit():
-            if _digits(n) not in pool_digits:
+            if _digits(normalize(n)) not in pool_digits:
                 missing.append(n)
         elif normalize(n) not in pool:
             missing.append(n)

@@ -94,7 +94,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 # the facts a sentence asserts (grounding, phrasing.unsupported, the gate of rag.Engine)
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?:[A-Z][A-Za-z]*\b|[bkm]\b)?")  # « 8B » whole
 _NAME = re.compile(r"(?<![.!?…]\s)(?<!^)(?<![«\"“]\s)(?<![«\"“])\b[A-ZÀ-Ý][\w’'-]*[A-Za-zÀ-ÿ0-9]", re.M)
 
 

@@ -31,6 +31,8 @@ FAR = Evidence(3, "Le modèle Pinson est cité en exemple. Un deuxième paragrap
 def test_names_and_numbers_are_what_a_sentence_asserts():
     assert names("Le modèle Martinet prend en charge 20 000 mots et 3.0 versions") == ["Martinet", "20 000", "3.0"]
     assert names("Selon le texte, Il est publié") == []  # openers and pronouns are not names
+    # a model's size is one fact, as the documents write it; an ordinal is its number
+    assert names("un modèle 8B, un 1.5B, un 7b et le 1er ou le 3e") == ["8B", "1.5B", "7b", "1", "3"]
 
 
 @pytest.mark.parametrize("question,kind", [

@@ -127,6 +127,16 @@ def test_a_question_naming_something_unknown_never_reaches_the_model():
     assert a.timings.prompt_tokens == 0
 
 
+def test_a_size_written_as_the_documents_write_it_is_known():
+    text = "La version inclut les modèles Martinet 8B et 2B."
+    emb = WordHashEmbedder()
+    e = Engine(Retriever([Passage(id="0", doc="d0.txt", text=text, position=0, start=0, end=len(text))],
+                         np.stack([emb.embed_query(text)]), emb),
+               ScriptedModel(""), Prompts(ROOT / "prompts"), Options(top_k=1))
+    assert e.unknown("La version comprend-elle un modèle 8B ?") == []  # « 8B », not an unknown « 8 »
+    assert e.unknown("La version comprend-elle un modèle 70B ?") == ["70B"]
+
+
 def test_a_number_the_question_compares_with_is_not_a_fact_no_document_holds():
     e, model = engine("Le projet Hirondelle compte dix-sept membres [1].")
     a = e.ask("Le projet Hirondelle compte-t-il plus de 10 membres ?")  # 10 is in no document
