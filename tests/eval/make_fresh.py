@@ -1,4 +1,4 @@
-"""Writes fresh_a.jsonl … fresh_j.jsonl: sets on the seeds that no setting is chosen on.
+"""Writes fresh_a.jsonl … fresh_k.jsonl: sets on the seeds that no setting is chosen on.
 
 fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
 « pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
@@ -31,6 +31,8 @@ fresh_j: questions with a context sentence first that names the asker's own worl
 regulator, a school: names no document holds), the ask naming a document's entity or none, or pointing
 back at the context's (« … m'a parlé de Kate Soule. Quel programme dirige-t-elle ? »); keyword queries
 without accents, one with a typo; things described; false premises in both styles; near-misses in both.
+fresh_k: keyword queries only, on facts the other keyword queries do not ask (lists, consequences, roles,
+places), without accents, one with a typo; false premises and near-misses typed the same way.
 
 A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
 is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
@@ -740,3 +742,51 @@ J.near("Ma collègue chez BNP veut savoir : en quelle année Meta a-t-il publié
 J.near("perplexity proces montant", style="keyword")
 J.near("Je prépare un cours à l'ESSEC. Quel est le chiffre d'affaires de Mistral AI ?", style=lg)
 J.write("fresh_j.jsonl")
+
+# ---------------------------------------------------------------- fresh_k: keyword queries
+K = Set("k")
+kw = "keyword"
+K.ask(kw, "benevoles ia open source role", [["s’appuie sur les travaux existants", "accélère le développement"]], D0,
+      "une communauté de bénévoles enthousiastes s’appuie sur les travaux existants et accélère le développement")
+K.ask(kw, "petites equipes applications plateformes", [["Windows", "Linux", "iOS"]], D0,
+      "Microsoft Windows, Linux, iOS et Android")
+K.ask(kw, "ia personnalisee sans objectifs definis risques", [["gaspillage", "échec du projet", "résultats erronés"]], D0,
+      "peut entraîner des résultats erronés, un gaspillage de ressources et l’échec du projet")
+K.ask(kw, "donnees entrainement biaisees consequence", [["discriminatoires"]], D0,
+      "Des données d’entraînement biaisées peuvent produire des résultats discriminatoires")
+K.ask(kw, "plateformes partage projets ia open source", [["GitHub", "Hugging Face"]], D1,
+      "des plateformes comme GitHub et Hugging Face")
+K.ask(kw, "fine tuning dialectes regionaux but", [["précision"]], D1,
+      "améliorer la précision dans des contextes spécifiques, comme les dialectes régionaux")
+K.ask(kw, "modeles proprietaires evoluer comment", [["renforçant leur transparence", "valeur ajoutée"]], D1,
+      "en renforçant leur transparence et en justifiant leur valeur ajoutée")
+K.ask(kw, "consortiums internationaux normes ia", [["utilisation responsable"]], D1,
+      "l’établissement de normes pour l’utilisation responsable de l’IA open-source")
+K.ask(kw, "avantages open sourse ia principaux", [["innovation collaborative", "accessibilité"]], D1,
+      "Les principaux avantages incluent l’innovation collaborative, la transparence, l’accessibilité")
+K.ask(kw, "modele collaboratif securite defense", [["cybersécurité"]], D1,
+      "avec des implications potentielles pour la cybersécurité")
+K.ask(kw, "meta llama sortie tournant pourquoi", [["petites organisations"]], D2,
+      "a permis aux chercheurs et aux petites organisations d'accéder à une technologie d'IA avancée")
+K.ask(kw, "echange bidirectionnel open source entreprises", [["milliers de développeurs"]], D2,
+      "tout en bénéficiant des connaissances de milliers de développeurs")
+K.ask(kw, "ibm think redacteur principal nom", [["Bergmann"]], D2, "explique Dave Bergmann, rédacteur principal chez IBM Think")
+K.ask(kw, "fournisseurs cloud role clients", [["aider leurs clients"]], D3,
+      "doivent faire tout ce qui est en leur pouvoir pour aider leurs clients")
+K.ask(kw, "open source systemes proprietaires enfermement", [["éviter l'enfermement"]], D3,
+      "L'open source permet d'éviter l'enfermement dans des systèmes propriétaires")
+K.ask(kw, "ia generative croissance raison", [["communauté open-source"]], D3,
+      "L’IA et l’IA générative ont été développées au sein d'une communauté open-source")
+K.ask(kw, "histoire open source avantages liste", [["personnalisation", "soutien de la communauté", "collaborations"]], D4,
+      "collaborations, innovations, personnalisation, transparence et soutien de la communauté")
+K.premise("mistral ai siege londres pourquoi", ["Paris"], D2, "La start-up basée à Paris")
+K.premise("dall e licence permissive avantages", ["restrictives"], D1, "qui sont accessibles sous des licences restrictives")
+K.premise("kate soule meta programme", ["IBM Research"], D2, "directrice du programme Data and Model Factory chez IBM Research")
+K.near("hugging face siege social", style=kw)
+K.near("granite 3.0 date sortie", style=kw)
+K.near("mistral ai nombre employes", style=kw)
+K.near("jingren zhou age", style=kw)
+K.near("openai chiffre affaires 2023", style=kw)
+K.near("news corp perplexity verdict", style=kw)
+K.near("tensorflow createur entreprise", ["Google"], style=kw)
+K.write("fresh_k.jsonl")
