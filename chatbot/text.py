@@ -44,7 +44,8 @@ def words(text: str) -> list[str]:
 
 def analyze(text: str) -> list[str]:
     """Search terms: words without stop words, stemmed and accent-folded."""
-    return [_stem(w) for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
+    # a number is its own term (the stemmer leaves digits as they are): not stemmed, nor cached
+    return [w if w.isascii() and w.isdigit() else _stem(w) for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
 
 
 @lru_cache(maxsize=65536)

@@ -6,6 +6,10 @@ def test_elisions_are_split_and_stop_words_dropped():
     assert "l" not in analyze("l'intelligence artificielle")
 
 
+def test_numbers_are_terms_as_they_are_written():
+    assert analyze("12345 modèles 8B en 2023, l'exposant ²") == ["12345", "model", "8b", "2023", "expos", "2"]
+
+
 def test_stemming_and_accent_folding_match_inflections():
     assert analyze("développement")[0] == analyze("développer")[0]
     assert analyze("modèles") == analyze("modele")
