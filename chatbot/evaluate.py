@@ -110,7 +110,7 @@ def says(text: str, item: Item) -> bool:
     """Whether an answer is right: every fact in it, and, where a fact is « oui » or « non », not
     opening on the other (« Oui … publiée la veille » to a question answered « non » is wrong,
     though the fact is there)."""
-    if not (item.facts and all(any(has(text, s) for s in f) for f in item.facts)):
+    if not _facts_in(text, item):
         return False
     verdicts = {normalize(s) for f in item.facts for s in f} & {"oui", "non"}
     opening = re.match(r"\W*(\w+)", normalize(text))
@@ -121,6 +121,11 @@ def holds(text: str, item: Item) -> bool:
     """Whether a passage holds the answer: its evidence, or else every fact."""
     if item.evidence:
         return has(text, item.evidence)
+    return _facts_in(text, item)
+
+
+def _facts_in(text: str, item: Item) -> bool:
+    """Whether a text holds every fact of an item, each in one of its spellings."""
     return bool(item.facts) and all(any(has(text, s) for s in f) for f in item.facts)
 
 

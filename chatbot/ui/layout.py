@@ -24,7 +24,7 @@ from chatbot.ingest import SUFFIXES
 from chatbot.ui.chat import EMPTY, EXAMPLES
 from chatbot.ui.documents import LIBRARY_COLUMNS, model_choices
 from chatbot.ui.page import Page
-from chatbot.ui.shared import NAMES, Updates
+from chatbot.ui.shared import EXPORTS, NAMES, Updates
 from chatbot.ui.sources import EMPTY_SOURCES, ORIGINAL_JS
 
 MAX_UPLOAD = "20mb"
@@ -224,7 +224,7 @@ def build(app: App) -> gr.Blocks:
                          api_visibility="private", **kw)
 
         asked = ["question", "chat", "conversation", "scope", "search", "temperature", "top_k", "max_tokens"]
-        exported = ["export_md", "export_json", "export_odt", "export_docx", "export_answer"]
+        exported = list(EXPORTS)
         shown = ["sources", "originals", "original", "cited"]
         answered = ["chat", "conversation", "question", *shown, "conversations", *exported]
         ev1 = on(w["question"].submit, page.respond, asked, answered)

@@ -34,6 +34,7 @@ NAMES = ("status", "conversation", "new", "search", "conversations", "title", "r
          "question", "send", "stop", "scope", "sources", "originals", "original", "cited", "upload",
          "upload_status", "cancel", "library", "to_remove", "remove", "model", "load", "model_status",
          "temperature", "top_k", "max_tokens")
+EXPORTS = ("export_md", "export_json", "export_odt", "export_docx", "export_answer")  # the download buttons
 
 
 def chosen(scope: list[str] | None) -> list[str]:
@@ -80,7 +81,7 @@ class Shared:
         """Fresh Markdown, JSON, OpenDocument and Word exports of a conversation, for the download buttons."""
         if cid is None:
             return {k: gr.update(value=None, interactive=False)
-                    for k in ("export_md", "export_json", "export_odt", "export_docx", "export_answer")}
+                    for k in EXPORTS}
         folder = Path(tempfile.mkdtemp(dir=self._exports.name))
         offered = self._offered.setdefault(user, [])
         offered.append(folder)
