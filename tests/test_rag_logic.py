@@ -316,6 +316,19 @@ def test_a_passage_sharing_no_word_with_the_question_is_shown_by_its_sentence_cl
     assert select(question, [hit], budget=40, idf=lambda t: 1.0, meaning=lambda h: [0.9]) == by_terms
 
 
+def test_a_sentence_close_in_meaning_is_shown_before_a_neighbour_that_only_follows():
+    text = ("Mistral AI s'est imposé en Europe. Ses fondateurs viennent de Google et de Meta. "
+            "La start-up basée à Paris lève des fonds.")
+    hit = Hit(Passage(id="p", doc="d.txt", text=text, position=0, start=0, end=len(text)), score=1.0)
+    question = "mistral ai siege"
+    by_terms = select(question, [hit], budget=95, idf=lambda t: 1.0)
+    assert by_terms[0].text == "Mistral AI s'est imposé en Europe. Ses fondateurs viennent de Google et de Meta."
+    by_meaning = select(question, [hit], budget=95, idf=lambda t: 1.0, meaning=lambda h: [0.5, 0.1, 0.6])
+    assert by_meaning[0].text == "Mistral AI s'est imposé en Europe. … La start-up basée à Paris lève des fonds."
+    # close in meaning but below the floor: nothing gained, the window grows as by terms
+    assert select(question, [hit], budget=95, idf=lambda t: 1.0, meaning=lambda h: [0.2, 0.1, 0.25]) == by_terms
+
+
 def test_a_question_typed_without_accents_or_with_a_typo_finds_the_documents_words():
     e, model = engine("Le modèle Martinet est publié sous licence Apache 2.0.")
     a = e.ask("licence modele martinnet")
