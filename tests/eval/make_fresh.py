@@ -1,4 +1,4 @@
-"""Writes fresh_a.jsonl … fresh_k.jsonl: sets on the seeds that no setting is chosen on.
+"""Writes fresh_a.jsonl … fresh_l.jsonl: sets on the seeds that no setting is chosen on.
 
 fresh_a: well-formed questions worded unlike the documents (synonyms, another word order,
 « pour quelle raison », ranges, lists, English), and near-misses that name two real entities in a
@@ -33,6 +33,9 @@ back at the context's (« … m'a parlé de Kate Soule. Quel programme dirige-t-
 without accents, one with a typo; things described; false premises in both styles; near-misses in both.
 fresh_k: keyword queries only, on facts the other keyword queries do not ask (lists, consequences, roles,
 places), without accents, one with a typo; false premises and near-misses typed the same way.
+fresh_l: keyword queries without accents on qualities, reasons, effects and lists; false premises typed as
+keywords that turn the documents' word around (« lendemain » for « la veille », « restrictives » for
+« permissives ») or name a wrong party; near-misses typed the same way.
 
 A false premise (`subtype` "false-premise") cannot be answered as asked: declining is right, and so
 is an answer that corrects the premise with the documents' fact (`correction`, any spelling).
@@ -790,3 +793,50 @@ K.near("openai chiffre affaires 2023", style=kw)
 K.near("news corp perplexity verdict", style=kw)
 K.near("tensorflow createur entreprise", ["Google"], style=kw)
 K.write("fresh_k.jsonl")
+
+# ---------------------------------------------------------------- fresh_l: keywords, premises turned around
+L = Set("l")
+L.ask(kw, "geants tech opinions ia open source", [["partagées"]], D0,
+      "les opinions des géants de la tech sont partagées sur le sujet")
+L.ask(kw, "meta ibm ai alliance arguments", [["échanges scientifiques ouverts"]], D0,
+      "en mettant en avant les échanges scientifiques ouverts et l’innovation")
+L.ask(kw, "approche fermee raisons google microsoft", [["utilisation abusive", "inquiétudes concernant la sécurité"]], D0,
+      "invoquant des inquiétudes concernant la sécurité et l’utilisation abusive de l’IA")
+L.ask(kw, "outils open source collaboratifs qualites", [["modulaires", "fiables", "riches en fonctionnalités"]], D0,
+      "ce qui permet de créer des outils riches en fonctionnalités, fiables et modulaires")
+L.ask(kw, "bert gpt licences type", [["permissives"]], D1, "ont été mis à disposition sous des licences permissives")
+L.ask(kw, "mouvement open source visibilite depuis quand", [["2000"]], D1, "Depuis le début des années 2000")
+L.ask(kw, "transparence modeles open source effet utilisateurs", [["angoisse", "comprendre le fonctionnement"]], D1,
+      "La transparence des modèles open-source réduit l’angoisse liée à l’utilisation de l’IA")
+L.ask(kw, "entreprises modeles proprietaires pouvoir abus", [["restreindre l’accès", "manipuler les données"]], D1,
+      "Ces entreprises peuvent choisir de restreindre l’accès ou de manipuler les données pour leurs propres intérêts")
+L.ask(kw, "granite 3.0 taches entreprise", [["génération augmentée de récupération", "classification"]], D2,
+      "axés sur des tâches d’entreprise telles que la génération augmentée de récupération et la classification")
+L.ask(kw, "bergmann poids ouverts sans code risque", [["opportunité"]], D2, "vous pourriez ne jamais saisir cette opportunité")
+L.ask(kw, "nielsen open source effets entrepreneurs", [["enthousiasme", "revenus"]], D2,
+      "Cela va susciter davantage d'enthousiasme chez les entrepreneurs et les clients, et générer plus de revenus")
+L.ask(kw, "ia generative place quotidien", [["partie intégrante"]], D4,
+      "Cet outil innovant est désormais partie intégrante de nos vies professionnelles")
+L.ask(kw, "open source pas toujours gratuit pourquoi", [["services payants"]], D4,
+      "Certains fournisseurs monétisent leurs modèles en proposant des services payants")
+L.ask(kw, "versions modifiees modeles normes ethiques", [["contrôle centralisé", "pourraient ne pas en faire autant"]], D2,
+      "L'absence de contrôle centralisé implique que")
+L.ask(kw, "barrot open source monopoles equite", [["équité concurrentielle"]], D3, "en assurant \"l'équité concurrentielle\"")
+L.ask(kw, "mozilla lettre investir approches", [["science ouverte"]], D3, "allant de l'open source à la science ouverte")
+L.ask(kw, "alibaba investissements vie privee technologies", [["calcul préservant la vie privée", "IA explicable"]], D3,
+      "le calcul préservant la vie privée et l'IA explicable")
+L.premise("google microsoft soutien ia open source raisons", ["fermée"], D0,
+          "Google, Microsoft et OpenAI sont favorables à une approche fermée")
+L.premise("mozilla lettre lendemain sommet contenu", ["veille"], D3, "Une lettre ouverte de Mozilla a été publiée la veille de ce sommet")
+L.premise("bert gpt licences restrictives inconvenients", ["permissives"], D1, "mis à disposition sous des licences permissives")
+L.premise("llama 2 modele ferme meta raisons", ["open source"], D4, "Des modèles comme Meta’s Llama 2 sont en open source")
+L.premise("jean noel barrot ministre allemand numerique", ["français"], D3, "ministre français délégué chargé du numérique")
+L.near("stable diffusion date sortie", style=kw)
+L.near("pytorch licence type", style=kw)
+L.near("ai alliance membres nombre", style=kw)
+L.near("kate soule anciennete ibm", style=kw)
+L.near("dave nielsen employeur precedent", style=kw)
+L.near("granite 3.0 prix abonnement", style=kw)
+L.near("bletchley park sommet date", style=kw)
+L.near("qwen alibaba taille modele", style=kw)
+L.write("fresh_l.jsonl")
