@@ -15,7 +15,9 @@ The rules, each tested on its own:
 3. a question that asks for a quantity, a year, a date or a person is answered with one
    (a number, a year, a date, a name the question does not already give) found in such a window;
 4. the answer says something the question does not: a term or name beyond the question's own
-   words, found in such a window (« Le procès donné en exemple est le procès [1]. » says nothing).
+   words, found in such a window (« Le procès donné en exemple est le procès [1]. » says nothing);
+5. no answer sentence says a word whose opposite its window says instead (« accessible sous des
+   licences permissives » where the passage says « restrictives »: a false premise taken up).
 
 The rules read the question's ask (`ask`), not what people write around it: a long question's
 context sentences (« Je prépare une note sur les modèles d'IBM. Qui… ? ») and the document it
@@ -34,7 +36,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from chatbot.lexicon import DATE_WORDS, FILLER_WORDS, NUMBER_WORDS, PEOPLE_WORDS
+from chatbot.lexicon import DATE_WORDS, FILLER_WORDS, NEGATIONS, NUMBER_WORDS, OPPOSITES, PEOPLE_WORDS
 from chatbot.text import analyze, lemmas, names, normalize, sentence_spans, words
 
 BEFORE = 4  # sentences before the fact's sentence that the window holds: its subject is named there
@@ -70,7 +72,7 @@ _ASKED = re.compile(r"\b(?:quel\w*|combien|quand|comment|pourquoi|lequel|laquell
 _EST_CE = re.compile(r"^(?:et |mais |alors )?est[- ]ce qu(?:e\s|['’])", re.I)
 # a keyword query (no question word) asks by its words
 _KEYWORD_KIND = {**dict.fromkeys("prix tarif tarifs cout couts coût coûts combien nombre nb montant budget effectif "
-                                 "effectifs taille".split(), "number"),
+                                 "effectifs taille age âge".split(), "number"),
                  **dict.fromkeys("date quand".split(), "date"), **dict.fromkeys("annee année".split(), "year"),
                  **dict.fromkeys("qui".split(), "person")}
 _ASKS_ABOUT = re.compile(r"^(?:[Ee]t )?(?:[Qq]ui|[Ww]ho) (?:est|sont|is|are|était|was) [A-ZÀ-Ý][^?]*\??$")
@@ -80,6 +82,8 @@ _ASKS_ABOUT = re.compile(r"^(?:[Ee]t )?(?:[Qq]ui|[Ww]ho) (?:est|sont|is|are|éta
 
 PEOPLE = frozenset(analyze(PEOPLE_WORDS))  # groups of people: they answer « qui » without a name
 FILLER = frozenset(analyze(FILLER_WORDS))  # what an answer may add without saying anything
+# each word group of OPPOSITES with the group it excludes, both ways round (rule 5)
+_OPPOSED = [(frozenset(analyze(a)), frozenset(analyze(b))) for x, y in OPPOSITES for a, b in ((x, y), (y, x))]
 
 
 @dataclass(frozen=True)
@@ -321,6 +325,19 @@ def _has_kind(kind: str, text: str, question: str) -> bool:
     return True
 
 
+def _contradicted(claim: str, window: str) -> tuple[str, str] | None:
+    """A word of the claim and its opposite, where the window says only the opposite (rule 5);
+    None when the claim is negated (« n'est pas payant ») or says both."""
+    if NEGATIONS & set(words(claim)):
+        return None
+    said, there = set(analyze(claim)), set(analyze(window))
+    for one, other in _OPPOSED:
+        if said & one and not said & other and there & other and not there & one:
+            return (next(w for w in words(claim) if set(analyze(w)) & one),
+                    next(w for w in words(window) if set(analyze(w)) & other))
+    return None
+
+
 def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: str = "") -> Verdict:
     """Whether every sentence of the answer stands on the text it cites (rules 1-4 above)."""
     by_n = {e.n: e for e in evidence}
@@ -352,6 +369,9 @@ def check(question: str, answer: str, evidence: Sequence[Evidence], *, opening: 
             where = ", ".join(f"[{n}]" for n in cites) or "les extraits"
             return Verdict(False, f"« {missing[0]} » ne figure pas dans le passage cité ({where}) "
                                   "à l'endroit qui appuie la phrase.")
+        turned = _contradicted(body, joined)
+        if turned:
+            return Verdict(False, f"le passage cité dit « {turned[1]} », pas « {turned[0]} ».")
         seen_windows += [w for _, w in wins]
         if kind and not found_kind:  # a name or number the question gives, even in its context, is not the fact
             found_kind = _has_kind(kind, body, question) and _has_kind(kind, joined, question)

@@ -36,3 +36,21 @@ PEOPLE_WORDS = ("bénévoles chercheurs chercheuses développeurs développeuses
 # words an answer may add without saying anything ("plusieurs exemples", "les documents")
 FILLER_WORDS = ("plusieurs certains divers différents nombreux document documents extrait "
                 "extraits article texte passage mentionne cite exemple exemples")
+# words whose meanings exclude each other: an answer that says one where its passage says the other
+# contradicts it (« une licence permissive » where the passage says « restrictive »)
+OPPOSITES = (
+    ("permissive permissives permissif permissifs", "restrictive restrictives restrictif restrictifs"),
+    ("gratuit gratuite gratuits gratuites gratuitement", "payant payante payants payantes"),
+    ("public publique publics publiques", "privé privée privés privées"),
+    ("veille", "lendemain"),
+    ("hausse augmente augmentent augmentation", "baisse diminue diminuent diminution"),
+    ("autorise autorisent autorisé autorisée autorisés", "interdit interdite interdits interdisent"),
+    ("succès réussite", "échec échecs"),
+    ("ouvert ouverte ouverts ouvertes", "fermé fermée fermés fermées"),
+    ("favorable favorables", "hostile hostiles opposé opposés opposent"),
+    ("facile faciles", "difficile difficiles"),
+    ("accepte acceptent accepté acceptée", "refuse refusent refusé refusée"),
+    ("rapide rapides rapidement", "lent lente lents lentes lentement"),
+)
+# words that turn a sentence's claim around (« n'est pas payant »): the opposites are not read there
+NEGATIONS = frozenset("pas jamais non ni aucun aucune sans".split())

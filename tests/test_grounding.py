@@ -219,6 +219,7 @@ def test_c_est_qui_asks_for_a_name_the_question_does_not_already_give():
 @pytest.mark.parametrize("query,kind", [
     ("prix modeles martinet", "number"), ("nb membres hirondelle", "number"), ("date creation verdier", "date"),
     ("annee fondation hirondelle", "year"), ("licence martinet", ""), ("qui dirige verdier", "person"),
+    ("paul verdier age", "number"),
 ])
 def test_a_keyword_query_asks_by_its_words(query, kind):
     assert asked(query) == kind
@@ -372,3 +373,14 @@ def test_a_number_that_goes_with_a_name_is_not_the_quantity_asked_for():
     v = check(q, "Les modèles Granite 3.0 d'IBM offrent des performances comparables [1].", [ev])
     assert not v.ok and "nombre" in v.reason
     assert check(q, "Les modèles Granite 3.0 prennent en charge 116 langages [1].", [ev]).ok
+
+
+def test_an_answer_saying_the_opposite_of_its_passage_is_withdrawn_and_one_saying_it_stands():
+    pinson = Evidence(1, "La coopérative Hirondelle publie le modèle Pinson. Il est distribué sous une licence restrictive.")
+    q = "pinson licence permissive avantages"  # a false premise, taken up by the answer
+    verdict = check(q, "Pinson est distribué sous une licence permissive, ce qui aide les chercheurs [1].", [pinson])
+    assert not verdict.ok and "restrictive" in verdict.reason and "permissive" in verdict.reason
+    assert check(q, "Pinson est distribué sous une licence restrictive [1].", [pinson]).ok
+    assert check(q, "Pinson n'est pas sous une licence permissive : sa licence est restrictive [1].", [pinson]).ok
+    both = Evidence(1, "Martinet a une licence permissive, alors que Pinson a une licence restrictive.")
+    assert check("licence martinet", "Martinet a une licence permissive [1].", [both]).ok
