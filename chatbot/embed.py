@@ -178,15 +178,17 @@ class OnnxEmbedder:
             x = x * np.float32(self._scale)
         return session.run(None, {"inputs_embeds": x, "attention_mask": mask})[0]
 
-    def _encode_sorted(self, texts: list[str], batch_size: int) -> np.ndarray:
-        if self._docs is None:
-            self._docs = self._session(self._folder / ONNX_GRAPH)
+    def _encode_sorted(self, texts: list[str], batch_size: int, session: Any = None) -> np.ndarray:
+        if session is None:
+            if self._docs is None:
+                self._docs = self._session(self._folder / ONNX_GRAPH)
+            session = self._docs
         # batches of similar length: padding costs as much as text
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for s in range(0, len(texts), batch_size):
             idx = order[s : s + batch_size]
-            out[idx] = self._encode([texts[i] for i in idx], self._docs)
+            out[idx] = self._encode([texts[i] for i in idx], session)
         return out
 
     def embed_documents(self, passages: Sequence[Passage]) -> np.ndarray:
@@ -194,6 +196,13 @@ class OnnxEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         texts = [doc_text(self._doc_prompt, p) for p in passages]
         return self._encode_sorted(texts, DOC_BATCH)
+
+    def embed_sentences(self, passages: Sequence[Passage]) -> np.ndarray:
+        """Passages' sentences, each as a passage of its document, by the query graph (int8
+        where `quantize_queries` made it): what choosing excerpts reads, not what is searched."""
+        if not passages:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode_sorted([doc_text(self._doc_prompt, p) for p in passages], DOC_BATCH, self._queries)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._encode([self._query_prompt + text], self._queries)[0]

@@ -36,7 +36,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from chatbot.lexicon import DATE_WORDS, FILLER_WORDS, NEGATIONS, NUMBER_WORDS, OPPOSITES, PEOPLE_WORDS
+from chatbot.lexicon import (
+    DATE_WORDS,
+    FILLER_WORDS,
+    NEGATIONS,
+    NUMBER_WORDS,
+    OPPOSITES,
+    PEOPLE_WORDS,
+)
 from chatbot.text import analyze, lemmas, names, normalize, sentence_spans, words
 
 BEFORE = 4  # sentences before the fact's sentence that the window holds: its subject is named there

@@ -134,18 +134,25 @@ def embed(embedder: Embedder, passages: Sequence[Passage], *, with_sentences: bo
     """The passages' vectors, and each one's sentences' vectors (one row per sentence, in the
     order `text.sentences` gives them: what the prompt's excerpts are chosen by when
     CHATBOT_EXCERPTS_BY_MEANING is on; none without `with_sentences`). A sentence is embedded as
-    a passage of its document, in the same call (batched by length with the rest)."""
+    a passage of its document: by the embedder's `embed_sentences` where it has one (the ONNX
+    export's int8 graph: 2.7× faster, the excerpts of 566 of 595 questions the same, and the
+    same evidence in them for all but one), else in the same call as the passages."""
     if not with_sentences:
         return embedder.embed_documents(passages), []
     parts = [sentences(p.text) for p in passages]
     flat = [Passage(id="", doc=p.doc, text=s, position=p.position, start=p.start, end=p.end,
                     title=p.title) for p, ss in zip(passages, parts, strict=True) for s in ss]
-    vectors = embedder.embed_documents([*passages, *flat])
-    out, at = [], len(passages)
+    own = getattr(embedder, "embed_sentences", None)  # a faster graph of their own, where there is one
+    if own is not None:
+        vectors, rows = embedder.embed_documents(passages), own(flat)
+    else:
+        both = embedder.embed_documents([*passages, *flat])
+        vectors, rows = both[:len(passages)], both[len(passages):]
+    out, at = [], 0
     for ss in parts:
-        out.append(vectors[at:at + len(ss)])
+        out.append(rows[at:at + len(ss)])
         at += len(ss)
-    return vectors[:len(passages)], out
+    return vectors, out
 
 
 def index_files(

@@ -6,7 +6,8 @@ Each is a Protocol: whatever has these members will do, and each adapter below s
 - `ChatModel`: `llm.LlamaModel` (a GGUF through llama.cpp) and `remote.RemoteModel` (an
   OpenAI-compatible server);
 - `Embedder`: `embed.OnnxEmbedder` and `embed.SentenceEmbedder` (their ONNX export is made by
-  `export.py`, the weights file read by `weights.py`);
+  `export.py`, the weights file read by `weights.py`); one may also have `embed_sentences`, a
+  faster way to embed the sentences that excerpts are chosen by (`indexing.embed`);
 - `Searcher`: `retrieve.Retriever` (BM25 and dense search fused);
 - `Store`: `store.ChromaStore` (embedded or a server).
 

@@ -40,6 +40,9 @@ def test_embeddinggemma_export_gives_sentence_transformers_vectors(embedder):
         assert 0.97 < float(embedder.embed_query(q) @ reference.embed_query(q)) < 0.9999
     got, want = embedder.embed_documents(PASSAGES), reference.embed_documents(PASSAGES)
     assert np.all(np.sum(got * want, axis=1) > 0.9999)  # titles in the prompt, long text truncated
+    # sentences, for choosing excerpts, through the int8 graph with the passages' own prompt
+    close = np.sum(embedder.embed_sentences(PASSAGES) * want, axis=1)
+    assert np.all((close > 0.95) & (close < 0.9999))
 
 
 @pytest.fixture()
