@@ -109,7 +109,8 @@ def doc_text(prompt: str, p: Passage) -> str:
 
 class OnnxEmbedder:
     """The exported encoder on ONNX Runtime: tokenizer, token rows from the file, one graph for
-    passages and, where `quantize_queries` made it, a smaller one for queries.
+    passages and, where `quantize_queries` made it, a smaller one for queries and for the
+    sentences that excerpts are chosen by.
 
     The passage graph loads at the first passage to encode: a chat that only asks questions never
     holds it (EmbeddingGemma: 426 MB, about a second of start-up)."""
@@ -178,31 +179,28 @@ class OnnxEmbedder:
             x = x * np.float32(self._scale)
         return session.run(None, {"inputs_embeds": x, "attention_mask": mask})[0]
 
-    def _encode_sorted(self, texts: list[str], batch_size: int, session: Any = None) -> np.ndarray:
-        if session is None:
-            if self._docs is None:
-                self._docs = self._session(self._folder / ONNX_GRAPH)
-            session = self._docs
-        # batches of similar length: padding costs as much as text
+    def _encode_passages(self, passages: Sequence[Passage], session: Any) -> np.ndarray:
+        """Passages with the document prompt, in batches of similar length (padding costs as
+        much as text), through `session`."""
+        if not passages:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        texts = [doc_text(self._doc_prompt, p) for p in passages]
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for s in range(0, len(texts), batch_size):
-            idx = order[s : s + batch_size]
+        for s in range(0, len(texts), DOC_BATCH):
+            idx = order[s : s + DOC_BATCH]
             out[idx] = self._encode([texts[i] for i in idx], session)
         return out
 
     def embed_documents(self, passages: Sequence[Passage]) -> np.ndarray:
-        if not passages:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        texts = [doc_text(self._doc_prompt, p) for p in passages]
-        return self._encode_sorted(texts, DOC_BATCH)
+        if passages and self._docs is None:
+            self._docs = self._session(self._folder / ONNX_GRAPH)
+        return self._encode_passages(passages, self._docs)
 
     def embed_sentences(self, passages: Sequence[Passage]) -> np.ndarray:
         """Passages' sentences, each as a passage of its document, by the query graph (int8
         where `quantize_queries` made it): what choosing excerpts reads, not what is searched."""
-        if not passages:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return self._encode_sorted([doc_text(self._doc_prompt, p) for p in passages], DOC_BATCH, self._queries)
+        return self._encode_passages(passages, self._queries)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._encode([self._query_prompt + text], self._queries)[0]
